@@ -1,0 +1,133 @@
+"""Command line that the Snakefile's rules call: one sub-command per pipeline stage.
+
+Every stage reads files and writes files. Bad data ends with one line per problem on
+stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from briefing import charts, context, pdf, render
+from briefing.load import DataError, Problem, load_dataset
+from briefing.schema import NARRATIVE_PARTS, TABLES
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write through a temporary file so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def cmd_validate(args) -> None:
+    archive = Path(args.archive) if args.archive else None
+    if archive is not None and not archive.is_dir():
+        raise DataError([Problem("config.yaml", None, "source_archive", f"{str(archive)!r} is not a directory; fix it or remove the setting")])
+    tables = load_dataset(Path(args.data), [Path(n) for n in args.narrative], archive)
+    for name, frame in tables.items():
+        write_text(Path(args.out) / f"{name}.json", dumps(frame.drop(columns="_line").to_dict("records")))
+
+
+def cmd_context(args) -> None:
+    report = json.loads(args.report)
+    tables = context.read_tables({t.name: Path(args.dataset) / f"{t.name}.json" for t in TABLES})
+    narrative = {part.replace("-", "_"): (Path(report["narrative"]) / f"{part}.md").read_text(encoding="utf-8") for part in NARRATIVE_PARTS}
+    write_text(Path(args.out), dumps(context.build_context(tables, report, narrative, args.issuer)))
+
+
+def cmd_chart(args) -> None:
+    tables = context.read_tables({"events": Path(args.dataset) / "events.json"})
+    as_of = dt.date.fromisoformat(args.as_of)
+    events = context.events_as_of(tables["events"], as_of)
+    write_text(Path(args.out), charts.timeline_svg(events, as_of, f"Timeline of events to {context.display_date(args.as_of)}, by escalation score"))
+
+
+def cmd_html(args) -> None:
+    data = json.loads(Path(args.context).read_text(encoding="utf-8"))
+    figures = {"timeline": Path(args.chart).read_text(encoding="utf-8")}
+    write_text(Path(args.out), render.render(Path(args.templates), args.template, data, figures))
+
+
+def cmd_pdf(args) -> None:
+    epoch = int(dt.datetime.fromisoformat(args.as_of).replace(tzinfo=dt.timezone.utc).timestamp())
+    pdf.write_pdf(
+        Path(args.html).read_text(encoding="utf-8"),
+        Path(args.out),
+        stylesheets=[Path(s) for s in args.stylesheet],
+        roots=[Path(r) for r in args.allow],
+        epoch=epoch,
+        pages=args.pages,
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m briefing", description=__doc__)
+    steps = top.add_subparsers(dest="step", required=True)
+
+    p = steps.add_parser("validate", help="check data/ and write typed tables")
+    p.add_argument("--data", required=True)
+    p.add_argument("--narrative", nargs="*", default=[], help="the reports' Markdown files, whose citations are checked")
+    p.add_argument("--archive", default="", help="directory of archived source texts for the quote check")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_validate)
+
+    p = steps.add_parser("context", help="what one report shows")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--report", required=True, help="the report's settings from config, as JSON")
+    p.add_argument("--issuer", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_context)
+
+    p = steps.add_parser("chart", help="the timeline figure")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--as-of", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_chart)
+
+    p = steps.add_parser("html", help="render a template")
+    p.add_argument("--context", required=True)
+    p.add_argument("--chart", required=True)
+    p.add_argument("--templates", required=True)
+    p.add_argument("--template", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_html)
+
+    p = steps.add_parser("pdf", help="typeset HTML as PDF")
+    p.add_argument("--html", required=True)
+    p.add_argument("--stylesheet", action="append", default=[])
+    p.add_argument("--allow", action="append", required=True, help="directory the renderer may read (first is the base URL)")
+    p.add_argument("--as-of", required=True, help="the report's date, which fixes SOURCE_DATE_EPOCH")
+    p.add_argument("--pages", type=int, help="exact page count required")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_pdf)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.run(args)
+    except DataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found; fix {'them' if count != 1 else 'it'} and run again. Nothing in reports/ was changed.", file=sys.stderr)
+        return 1
+    except pdf.RenderError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""Deterministic SVG figures, written by hand so the bytes depend only on the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from xml.sax.saxutils import escape
+
+import pandas as pd
+
+from briefing.schema import EVENT_CATEGORIES
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#D55E00", "#0072B2", "#CC79A7", "#009E73", "#B07A00")))
+FONT = "IBM Plex Sans, IBM Plex Sans KR, sans-serif"
+WIDTH, HEIGHT = 680, 260
+LEFT, RIGHT, TOP, BOTTOM = 78, 14, 34, 30
+BAND = (HEIGHT - TOP - BOTTOM) / 4  # vertical distance between two escalation levels
+RADIUS, STEP = 4.2, 6.5
+
+
+def _x(day: dt.date, start: dt.date, end: dt.date) -> float:
+    span = max((end - start).days, 1)
+    return LEFT + (day - start).days / span * (WIDTH - LEFT - RIGHT)
+
+
+def _y(level: int) -> float:
+    return TOP + (2 - level) * BAND
+
+
+def place_points(xs: list[float], levels: list[int]) -> list[tuple[float, float]]:
+    """Positions for the dots: events that would overlap on one level stack above and below it."""
+    placed: list[tuple[float, float]] = []
+    last: dict[int, tuple[float, int]] = {}
+    for x, level in zip(xs, levels):
+        anchor, k = last.get(level, (-1e9, -1))
+        k = k + 1 if x - anchor < 2 * RADIUS + 1 else 0
+        if k == 0:
+            anchor = x
+        last[level] = (anchor, k)
+        offset = ((k + 1) // 2) * STEP * (1 if k % 2 else -1)
+        if abs(offset) > BAND / 2 - RADIUS:  # band is full: continue to the right instead
+            offset, x = 0.0, anchor + (k // 2) * 2.2
+        placed.append((round(x, 1), round(_y(level) + offset, 1)))
+    return placed
+
+
+def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
+    """Events over time (x), escalation score (y), coloured by category, with a legend."""
+    starts = list(events["start"])
+    first = dt.date(min(starts).year, 1, 1) if starts else dt.date(as_of.year, 1, 1)
+    end = as_of
+    xs = [_x(d, first, end) for d in starts]
+    points = place_points(xs, [int(v) for v in events["escalation"]])
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="timeline-title timeline-desc" font-family="{FONT}" font-size="11">',
+        f'<title id="timeline-title">{escape(title)}</title>',
+        f'<desc id="timeline-desc">{escape(describe(events, first, end))}</desc>',
+    ]
+    for level in range(-2, 3):
+        y = _y(level)
+        label = {2: "+2", 1: "+1", 0: "0", -1: "\u22121", -2: "\u22122"}[level]
+        weight = ' stroke="#8a8f98"' if level == 0 else ' stroke="#d9dce1" stroke-dasharray="2 3"'
+        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"{weight}/>')
+        out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#4a4f57">{label}</text>')
+    out.append(f'<text x="12" y="{_y(2) + 4:.1f}" fill="#4a4f57" font-weight="600">Escalation</text>')
+    out.append(f'<text x="12" y="{_y(-2) + 4:.1f}" fill="#4a4f57" font-weight="600">De-escalation</text>')
+    for year in range(first.year, end.year + 1):
+        day = dt.date(year, 1, 1)
+        if day < first:
+            continue
+        x = _x(day, first, end)
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 8}" y2="{HEIGHT - BOTTOM + 6}" stroke="#d9dce1"/>')
+        out.append(f'<text x="{x + 3:.1f}" y="{HEIGHT - BOTTOM + 18}" fill="#4a4f57">{year}</text>')
+    for (x, y), (_, event) in zip(points, events.iterrows()):
+        colour = CATEGORY_COLOURS[event["category"]]
+        out.append(f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" stroke="#ffffff" stroke-width="0.8"><title>{escape(event["title"])}</title></circle>')
+    x = LEFT
+    for category in EVENT_CATEGORIES:
+        out.append(f'<circle cx="{x + 5}" cy="14" r="{RADIUS}" fill="{CATEGORY_COLOURS[category]}"/>')
+        out.append(f'<text x="{x + 13}" y="18" fill="#1f2329">{category.capitalize()}</text>')
+        x += 24 + 7 * len(category)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def describe(events: pd.DataFrame, first: dt.date, end: dt.date) -> str:
+    """The chart's content in words, for screen readers and as alt text."""
+    counts = events["category"].value_counts()
+    parts = ", ".join(f"{counts[c]} {c}" for c in EVENT_CATEGORIES if c in counts)
+    escalations = int((events["escalation"] > 0).sum())
+    return (
+        f"{len(events)} events from {first.year} to {end.isoformat()} ({parts}); "
+        f"{escalations} escalatory, {len(events) - escalations} neutral or de-escalatory."
+    )

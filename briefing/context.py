@@ -1,0 +1,227 @@
+"""Pure functions from the validated tables to what one report shows.
+
+A report sees the data as it stood on its as-of date: events, sources, motives and
+forecasts dated later are left out. An item dated with month or year precision counts
+from the first day of its period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from briefing.load import parse_date
+from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, RELIABILITY_GRADES, UNATTRIBUTED
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def read_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    """The validated tables written by the validate step."""
+    return {name: pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))) for name, path in paths.items()}
+
+
+def start_of(value: str, precision: str = "day") -> dt.date:
+    return parse_date(value, precision)
+
+
+def display_date(value: str, precision: str = "day") -> str:
+    """'16 June 2020', 'June 2020' or '2020', as a reader expects to see a date."""
+    date = start_of(value, precision)
+    if precision == "year":
+        return str(date.year)
+    if precision == "month":
+        return f"{MONTHS[date.month - 1]} {date.year}"
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+
+
+def events_as_of(events: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Events that had begun by the as-of date, oldest first."""
+    starts = [start_of(d, p) for d, p in zip(events["date"], events["date_precision"])]
+    kept = events.assign(start=starts)
+    kept = kept[kept["start"] <= as_of]
+    return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+
+
+def sources_as_of(sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Sources published by the as-of date, numbered in order of publication."""
+    starts = [start_of(d, p) for d, p in zip(sources["published"], sources["published_precision"])]
+    kept = sources.assign(start=starts)
+    kept = kept[kept["start"] <= as_of].sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+    return kept.assign(number=range(1, len(kept) + 1))
+
+
+def citation(source: pd.Series) -> dict:
+    """What a footnote or link shows for one source."""
+    who = source["author"] or source["outlet"]
+    date = display_date(source["published"], source["published_precision"])
+    return {
+        "id": source["id"],
+        "number": int(source["number"]),
+        "note": f"{who}, “{source['title']}”, {source['outlet']}, {date}.",
+    }
+
+
+def asserter(key: str, source: pd.Series, analysts: pd.DataFrame) -> dict:
+    """Who asserts a motive or makes a forecast: a named analyst or the outlet itself."""
+    if key == UNATTRIBUTED:
+        return {"key": f"outlet-{source['id']}", "name": source["outlet"], "affiliation": "unattributed, in the outlet's own voice"}
+    row = analysts.set_index("id").loc[key]
+    return {"key": key, "name": row["name"], "affiliation": row["affiliation"]}
+
+
+def event_rows(events: pd.DataFrame, actors: pd.DataFrame, cites: dict[str, dict]) -> list[dict]:
+    names = actors.set_index("id")["name"]
+    return [
+        {
+            "id": e["id"],
+            "date": display_date(e["date"], e["date_precision"]),
+            "iso": e["date"],
+            "title": e["title"],
+            "summary": e["summary"],
+            "actors": [names[a] for a in e["actors"]],
+            "category": e["category"],
+            "escalation": int(e["escalation"]),
+            "citations": [cites[s] for s in e["sources"] if s in cites],
+            "note": e["note"],
+        }
+        for _, e in events.iterrows()
+    ]
+
+
+def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sources: pd.DataFrame, cites: dict[str, dict]) -> list[dict]:
+    """Motives grouped under the actor they are attributed to, most discussed actor first."""
+    actors = tables["actors"].set_index("id")
+    hypotheses = tables["hypotheses"].set_index("id")["label"]
+    by_source = sources.set_index("id", drop=False)
+    groups = []
+    counts = motives["actor"].value_counts()
+    order = sorted(counts.index, key=lambda a: (-counts[a], actors.loc[a, "name"]))
+    for actor_id in order:
+        actor = actors.loc[actor_id]
+        rows = motives[motives["actor"] == actor_id].sort_values(["hypothesis", "id"], kind="stable")
+        groups.append(
+            {
+                "id": actor_id,
+                "name": actor["name"],
+                "name_local": actor["name_local"],
+                "role": actor["role"],
+                "motives": [
+                    {
+                        "id": m["id"],
+                        "motive": m["motive"],
+                        "hypothesis": hypotheses[m["hypothesis"]],
+                        "stance": m["stance"],
+                        "by": asserter(m["asserted_by"], by_source.loc[m["source"]], tables["analysts"]),
+                        "quote": m["quote"],
+                        "citation": cites[m["source"]],
+                    }
+                    for _, m in rows.iterrows()
+                ],
+            }
+        )
+    return groups
+
+
+def forecast_rows(forecasts: pd.DataFrame, analysts: pd.DataFrame, sources: pd.DataFrame, cites: dict[str, dict]) -> list[dict]:
+    """Forecasts, most consequential first: impact, then probability, then nearest horizon."""
+    by_source = sources.set_index("id", drop=False)
+    ranked = forecasts.assign(rank=[IMPACTS.index(i) for i in forecasts["impact"]])
+    ranked = ranked.sort_values(["rank", "probability", "horizon", "id"], ascending=[True, False, True, True], kind="stable")
+    return [
+        {
+            "id": f["id"],
+            "statement": f["statement"],
+            "by": asserter(f["forecaster"], by_source.loc[f["source"]], analysts),
+            "made_on": display_date(f["made_on"]),
+            "horizon": display_date(f["horizon"]),
+            "term": f["estimative_term"],
+            "percent": round(float(f["probability"]) * 100),
+            "inferred": bool(f["probability_inferred"]),
+            "criteria": f["resolution_criteria"],
+            "impact": f["impact"],
+            "citation": cites[f["source"]],
+        }
+        for _, f in ranked.iterrows()
+    ]
+
+
+def explanation_matrix(groups: list[dict], hypotheses: pd.DataFrame) -> dict:
+    """Hypotheses against who asserts or rejects them: the competing explanations at a glance."""
+    cells: dict[tuple[str, str], set[str]] = {}
+    people: dict[str, str] = {}
+    for group in groups:
+        for m in group["motives"]:
+            people[m["by"]["key"]] = m["by"]["name"]
+            cells.setdefault((m["hypothesis"], m["by"]["key"]), set()).add(m["stance"])
+    used = [label for label in hypotheses["label"] if any(h == label for h, _ in cells)]
+    columns = sorted(people, key=lambda k: (k.startswith("outlet-"), people[k]))
+    return {
+        "columns": [{"key": k, "name": people[k]} for k in columns],
+        "rows": [
+            {
+                "hypothesis": label,
+                "cells": ["both" if len(s) > 1 else next(iter(s), "") for s in (cells.get((label, k), set()) for k in columns)],
+                "asserted": sum("asserts" in cells.get((label, k), ()) for k in columns),
+                "rejected": sum("rejects" in cells.get((label, k), ()) for k in columns),
+            }
+            for label in used
+        ],
+    }
+
+
+def source_rows(sources: pd.DataFrame) -> list[dict]:
+    return [
+        {
+            "id": s["id"],
+            "number": int(s["number"]),
+            "title": s["title"],
+            "outlet": s["outlet"],
+            "author": s["author"],
+            "published": display_date(s["published"], s["published_precision"]),
+            "kind": s["kind"],
+            "reliability": s["reliability"],
+            "reliability_label": RELIABILITY_GRADES[s["reliability"]],
+            "inferred": s["inferred"],
+        }
+        for _, s in sources.iterrows()
+    ]
+
+
+def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict[str, str], issuer: str) -> dict:
+    """Everything one report renders, as plain JSON-ready data."""
+    as_of = dt.date.fromisoformat(str(report["as_of"]))
+    sources = sources_as_of(tables["sources"], as_of)
+    known = set(sources["id"])
+    cites = {s["id"]: citation(s) for _, s in sources.iterrows()}
+    events = events_as_of(tables["events"], as_of)
+    motives = tables["motives"][tables["motives"]["source"].isin(known)]
+    forecasts = tables["forecasts"]
+    forecasts = forecasts[forecasts["source"].isin(known) & (forecasts["made_on"].map(start_of) <= as_of)]
+    groups = motives_by_actor(motives, tables, sources, cites)
+    forecast_list = forecast_rows(forecasts, tables["analysts"], sources, cites)
+    return {
+        "report": {
+            "id": report["id"],
+            "title": report["title"],
+            "subtitle": report.get("subtitle", ""),
+            "edition": report["edition"],
+            "as_of": as_of.isoformat(),
+            "as_of_display": display_date(as_of.isoformat()),
+            "issuer": issuer,
+            "keywords": report.get("keywords", []),
+        },
+        "narrative": narrative,
+        "citations": cites,
+        "events": event_rows(events, tables["actors"], cites),
+        "actors": groups,
+        "forecasts": forecast_list,
+        "top_forecasts": forecast_list[:3],
+        "matrix": explanation_matrix(groups, tables["hypotheses"]),
+        "sources": source_rows(sources),
+        "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
+        "counts": {"events": len(events), "motives": len(motives), "forecasts": len(forecasts), "sources": len(sources), "actors": len(groups)},
+    }

@@ -1,0 +1,311 @@
+"""Read data/ into typed DataFrames, or explain every problem at once.
+
+Every problem names the file, the line an editor shows (the header is line 1), the
+column, and what to do. Nothing is rendered until the whole dataset is clean.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from briefing.schema import (
+    ESTIMATIVE_TERMS,
+    LIST_SEPARATOR,
+    MAX_QUOTE_WORDS,
+    TABLES,
+    UNATTRIBUTED,
+    Column,
+    Table,
+)
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CITATION = re.compile(r"\[@([^\]]*)\]")
+DATE_FORMS = {"day": ("YYYY-MM-DD", r"\d{4}-\d{2}-\d{2}"), "month": ("YYYY-MM", r"\d{4}-\d{2}"), "year": ("YYYY", r"\d{4}")}
+LINE = "_line"  # column added to every table: the record's first line in its file
+
+csv.field_size_limit(2**31 - 1)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = self.message if self.column is None else f"column '{self.column}': {self.message}"
+        return f"{where}: {what}"
+
+
+class DataError(Exception):
+    """The data cannot be used; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "", p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A cell value as quoted in a message: repr-like, cut short when long."""
+    text = value if len(value) <= limit else value[: limit - 1] + "…"
+    return "'" + text.replace("\n", "\\n") + "'"
+
+
+def decode(raw: bytes) -> str:
+    """Text of a CSV file: UTF-8 (with or without BOM), else Windows-1252 as spreadsheets save it."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def read_csv(path: Path, label: str, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse one table's file into strings, keeping each record's line number."""
+    if not path.is_file():
+        return _empty(table), [Problem(label, None, None, f"file is missing (create it with the header: {','.join(table.column_names)})")]
+    text = decode(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    next_line = 1
+    try:
+        for record in reader:
+            rows.append((next_line, record))
+            next_line = reader.line_num + 1
+    except csv.Error as error:
+        return _empty(table), [Problem(label, next_line, None, f"cannot be read as CSV ({error}); check the quoting")]
+    rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        return _empty(table), [Problem(label, None, None, f"file is empty (it needs the header: {','.join(table.column_names)})")]
+    (_, header), body = rows[0], rows[1:]
+    header = [h.strip() for h in header]
+    problems: list[Problem] = []
+    width = len(header)
+    while width and not header[width - 1] and all(len(r) < width or not r[width - 1].strip() for _, r in body):
+        width -= 1  # spreadsheet padding: empty trailing columns
+    header = header[:width]
+    problems += _header_problems(label, header, table)
+    if problems:
+        return _empty(table), problems
+    records = []
+    for line, record in body:
+        cells = [c.strip() for c in record]
+        if len(cells) > width and any(cells[width:]):
+            problems.append(Problem(label, line, None, f"has {len(cells)} cells but the header has {width}; quote cells that contain commas"))
+            continue
+        cells = (cells + [""] * width)[:width]
+        records.append({**dict(zip(header, cells)), LINE: line})
+    frame = pd.DataFrame(records, columns=[*header, LINE])
+    return frame[[*table.column_names, LINE]], problems
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    return pd.DataFrame(columns=[*table.column_names, LINE])
+
+
+def _header_problems(label: str, header: list[str], table: Table) -> list[Problem]:
+    problems = []
+    expected = table.column_names
+    for position, name in enumerate(header, start=1):
+        if not name:
+            problems.append(Problem(label, 1, None, f"column {position} has no name; name it or delete it"))
+        elif name not in expected:
+            problems.append(Problem(label, 1, name, f"unknown column (expected one of: {', '.join(expected)})"))
+        elif header.count(name) > 1 and header.index(name) != position - 1:
+            problems.append(Problem(label, 1, name, "appears twice in the header; delete one"))
+    for name in expected:
+        if name not in header:
+            problems.append(Problem(label, 1, name, "missing column; add it to the header"))
+    return problems
+
+
+def parse_date(text: str, precision: str) -> dt.date | None:
+    """First day of the period a date names, or None when it does not parse in that form."""
+    form, pattern = DATE_FORMS[precision]
+    if not re.fullmatch(pattern, text):
+        return None
+    padded = text + "-01" * (2 - text.count("-"))
+    try:
+        return dt.date.fromisoformat(padded)
+    except ValueError:
+        return None
+
+
+def _precision_of(text: str) -> str | None:
+    return next((p for p, (_, pattern) in DATE_FORMS.items() if re.fullmatch(pattern, text)), None)
+
+
+def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
+    """Why one cell is invalid, or None. References across tables are checked later."""
+    if not value:
+        return None if not column.required else "is empty; it is required"
+    items = [v.strip() for v in value.split(LIST_SEPARATOR)] if column.is_list else [value]
+    if column.kind == "id":
+        for item in items:
+            if column.allow_unattributed and item == UNATTRIBUTED:
+                continue
+            if not SLUG.match(item):
+                sep = f" separated by '{LIST_SEPARATOR}'" if column.is_list else ""
+                return f"{shown(item)} is not an id (use lowercase letters, digits and hyphens{sep})"
+    elif column.kind == "enum" and value not in column.choices:
+        return f"{shown(value)} is not allowed (use one of: {', '.join(column.choices)})"
+    elif column.kind == "day" and parse_date(value, "day") is None:
+        return f"{shown(value)} is not a date (use YYYY-MM-DD)"
+    elif column.kind == "date":
+        precision = row.get(column.precision_column, "")
+        if precision not in DATE_FORMS:
+            return None  # the precision column's own problem is reported there
+        form = DATE_FORMS[precision][0]
+        if parse_date(value, precision) is None:
+            actual = _precision_of(value)
+            if actual and actual != precision:
+                return f"{shown(value)} has {actual} precision but {column.precision_column} says {precision} (write {form} or change {column.precision_column})"
+            return f"{shown(value)} is not a date (use {form} for {precision} precision)"
+    elif column.kind == "integer":
+        if not re.fullmatch(r"[+-]?\d+", value) or not column.minimum <= int(value) <= column.maximum:
+            return f"{shown(value)} is not a whole number from {column.minimum} to {column.maximum}"
+    elif column.kind == "probability":
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not 0 <= number <= 1:
+            return f"{shown(value)} is not a probability (use a decimal from 0 to 1, e.g. 0.65)"
+    elif column.kind == "yesno" and value not in ("yes", "no"):
+        return f"{shown(value)} is not allowed (use yes or no)"
+    return None
+
+
+def validate_table(frame: pd.DataFrame, table: Table, label: str) -> list[Problem]:
+    """Types, required cells, allowed values and unique ids of one table."""
+    problems = []
+    for _, row in frame.iterrows():
+        for column in table.columns:
+            why = check_cell(row[column.name], column, row)
+            if why:
+                problems.append(Problem(label, row[LINE], column.name, why))
+    first_line: dict[str, int] = {}
+    for key, line in zip(frame[table.key], frame[LINE]):
+        if key and key in first_line:
+            problems.append(Problem(label, line, table.key, f"{shown(key)} is already used on line {first_line[key]}; ids must be unique"))
+        first_line.setdefault(key, line)
+    return problems
+
+
+def check_references(frames: dict[str, pd.DataFrame], labels: dict[str, str], skip: set[str] = frozenset()) -> list[Problem]:
+    """Every id a cell names exists in the table it refers to (tables in skip could not be read)."""
+    problems = []
+    for table in (t for t in TABLES if t.name not in skip):
+        for column in (c for c in table.columns if c.references and c.references not in skip):
+            known = set(frames[column.references]["id"])
+            target = labels[column.references]
+            for value, line in zip(frames[table.name][column.name], frames[table.name][LINE]):
+                items = [v.strip() for v in value.split(LIST_SEPARATOR)] if column.is_list else [value]
+                for item in items:
+                    if item and item not in known and not (column.allow_unattributed and item == UNATTRIBUTED):
+                        alt = f" or `{UNATTRIBUTED}`" if column.allow_unattributed else ""
+                        problems.append(Problem(labels[table.name], line, column.name, f"{shown(item)} is not an id in {target} (add it there{alt}, or fix the spelling)"))
+    return problems
+
+
+def check_forecasts(forecasts: pd.DataFrame, label: str) -> list[Problem]:
+    """A probability must lie in its estimative term's range; a horizon follows the forecast."""
+    problems = []
+    for _, row in forecasts.iterrows():
+        term, value = row["estimative_term"], row["probability"]
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if term in ESTIMATIVE_TERMS and number is not None and 0 <= number <= 1:
+            low, high = ESTIMATIVE_TERMS[term]
+            if not low <= number <= high:
+                problems.append(Problem(label, row[LINE], "probability", f"{value} does not match '{term}' ({low:g} to {high:g}); change the number or the term"))
+        made, horizon = parse_date(row["made_on"], "day"), parse_date(row["horizon"], "day")
+        if made and horizon and horizon < made:
+            problems.append(Problem(label, row[LINE], "horizon", f"{row['horizon']} is before made_on {row['made_on']}; a forecast's horizon follows it"))
+    return problems
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame, label: str, archive: Path | None) -> list[Problem]:
+    """Quotes are short and, when an archive of source texts is configured, verbatim."""
+    problems = []
+    texts: dict[str, str | None] = {}
+    if archive is not None:
+        for source_id, name in zip(sources["id"], sources["archive_file"]):
+            path = archive / name if name else None
+            texts[source_id] = normalise_space(decode(path.read_bytes())) if path and path.is_file() else None
+    for _, row in motives.iterrows():
+        quote = normalise_space(row["quote"])
+        if len(quote.split()) > MAX_QUOTE_WORDS:
+            problems.append(Problem(label, row[LINE], "quote", f"has {len(quote.split())} words; shorten it to at most {MAX_QUOTE_WORDS}"))
+        if archive is None or row["source"] not in texts:
+            continue
+        text = texts[row["source"]]
+        if text is None:
+            problems.append(Problem(label, row[LINE], "source", f"{shown(row['source'])} has no archived text in {archive} (set its archive_file in sources.csv)"))
+        elif quote and quote not in text:
+            problems.append(Problem(label, row[LINE], "quote", f"{shown(quote)} does not appear verbatim in {row['source']}'s text; copy it exactly"))
+    return problems
+
+
+def check_citations(text: str, label: str, source_ids: set[str]) -> list[Problem]:
+    """Narrative cites sources as [@id] or [@a; @b]; every id must exist."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in CITATION.finditer(line):
+            for key in (k.strip().removeprefix("@") for k in match.group(1).split(LIST_SEPARATOR)):
+                if key not in source_ids:
+                    problems.append(Problem(label, number, None, f"citation {shown('@' + key)} is not an id in sources.csv"))
+    return problems
+
+
+def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Convert a validated table's strings to the types its columns declare."""
+    out = frame.copy()
+    for column in table.columns:
+        values = out[column.name]
+        if column.is_list:
+            out[column.name] = [[v.strip() for v in cell.split(LIST_SEPARATOR) if v.strip()] for cell in values]
+        elif column.kind == "integer":
+            out[column.name] = values.astype(int)
+        elif column.kind == "probability":
+            out[column.name] = values.astype(float)
+        elif column.kind == "yesno":
+            out[column.name] = values == "yes"
+    return out
+
+
+def load_dataset(data_dir: Path, narrative_files: list[Path] = (), archive: Path | None = None) -> dict[str, pd.DataFrame]:
+    """All tables of data_dir, validated and typed; raises DataError listing every problem."""
+    labels = {t.name: str(data_dir / t.filename) for t in TABLES}
+    frames, problems = {}, []
+    for table in TABLES:
+        frame, found = read_csv(data_dir / table.filename, labels[table.name], table)
+        problems += found + validate_table(frame, table, labels[table.name])
+        frames[table.name] = frame
+    unreadable = {name for name, label in labels.items() if any(p.file == label and p.line in (None, 1) for p in problems)}
+    problems += check_references(frames, labels, skip=unreadable)
+    problems += check_forecasts(frames["forecasts"], labels["forecasts"])
+    problems += check_quotes(frames["motives"], frames["sources"], labels["motives"], archive)
+    source_ids = set(frames["sources"]["id"])
+    for path in narrative_files:
+        if not path.is_file():
+            problems.append(Problem(str(path), None, None, "file is missing (write the narrative in Markdown)"))
+        else:
+            problems += check_citations(decode(path.read_bytes()), str(path), source_ids)
+    if problems:
+        raise DataError(problems)
+    return {t.name: typed(frames[t.name], t) for t in TABLES}

@@ -1,0 +1,77 @@
+"""WeasyPrint with a fetcher confined to the project's own assets.
+
+The HTML holds untrusted text, so the renderer may read only files below the allowed
+roots (templates, the build's figures); every other URL is refused and logged. Any
+warning or error WeasyPrint logs fails the build instead of shipping a silently damaged PDF.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+LOGGER = logging.getLogger("briefing.pdf")
+
+
+class RenderError(Exception):
+    """The PDF could not be made as the report requires."""
+
+
+class ProjectFetcher(URLFetcher):
+    """Serves file: URLs below the allowed roots; refuses everything else."""
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.roots = [root.resolve() for root in roots]
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        path = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" and not parsed.netloc else None
+        if path is None or not any(path.is_relative_to(root) for root in self.roots):
+            self.refused.append(url)
+            LOGGER.warning("refused to fetch %s: only the project's own assets may be read", url[:200])
+            raise ValueError(f"refused: {url[:200]}")
+        return super().fetch(url, headers)
+
+
+class _Complaints(logging.Handler):
+    """Collects WeasyPrint's warnings and errors: an ignored CSS rule is a template bug."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def write_pdf(html: str, target: Path, stylesheets: list[Path], roots: list[Path], epoch: int, pages: int | None = None) -> None:
+    """Render html to target atomically; pages, when given, is the exact page count required."""
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # any timestamp a font subsetter writes is fixed
+    fetcher = ProjectFetcher(roots)
+    errors = _Complaints()
+    weasy_logger = logging.getLogger("weasyprint")
+    weasy_logger.addHandler(errors)
+    try:
+        fonts = FontConfiguration()
+        document = weasyprint.HTML(string=html, base_url=str(roots[0]) + "/", url_fetcher=fetcher).render(
+            stylesheets=[weasyprint.CSS(filename=str(s), url_fetcher=fetcher, font_config=fonts) for s in stylesheets],
+            font_config=fonts,
+        )
+        if errors.messages:
+            raise RenderError("WeasyPrint reported problems: " + "; ".join(errors.messages))
+        if pages is not None and len(document.pages) != pages:
+            raise RenderError(f"{target.name} has {len(document.pages)} pages but must have exactly {pages}; shorten the narrative or the forecasts it shows")
+        partial = target.with_name(f".{target.name}.partial")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        document.write_pdf(partial)
+        os.replace(partial, target)
+    finally:
+        weasy_logger.removeHandler(errors)

@@ -1,0 +1,66 @@
+"""The Jinja2 environment: autoescaped, strict, with Markdown and citation filters.
+
+Data is untrusted text: every field is escaped, Markdown may not carry raw HTML,
+images or unsafe links, and only this module turns text into markup.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from briefing.schema import LIST_SEPARATOR
+
+CITATION = re.compile(r"\[@([a-z0-9 ;@-]+)\]")
+_markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
+
+
+def cite(citation: dict) -> Markup:
+    """A citation: a numbered link to the source list on screen, a footnote in print."""
+    return Markup('<span class="cite"><a href="#src-{id}">[{n}]</a><span class="footnote">{note}</span></span>').format(
+        id=citation["id"], n=citation["number"], note=citation["note"]
+    )
+
+
+def markdown(text: str, citations: dict[str, dict]) -> Markup:
+    """Narrative Markdown as HTML, with [@source-id] citations resolved."""
+    html = _markdown.render(text)
+
+    def replace(match: re.Match) -> str:
+        keys = [k.strip().removeprefix("@") for k in match.group(1).split(LIST_SEPARATOR)]
+        return "".join(cite(citations[k]) for k in keys)
+
+    return Markup(CITATION.sub(replace, html))
+
+
+def percent(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cite"] = cite
+    env.filters["percent"] = percent
+    return env
+
+
+def render(templates: Path, template: str, context: dict, charts: dict[str, str]) -> str:
+    """One report page as HTML. Charts are our own escaped SVG, so they go in as markup."""
+    narrative = {name: markdown(text, context["citations"]) for name, text in context["narrative"].items()}
+    page = environment(templates).get_template(f"{template}.html.j2")
+    return page.render(**context, narrative_html=narrative, charts={k: Markup(v) for k, v in charts.items()}, css=_css(templates))
+
+
+def _css(templates: Path) -> Markup:
+    return Markup((templates / "css" / "screen.css").read_text(encoding="utf-8"))
