@@ -20,7 +20,13 @@ REPORTS = {report["id"]: report for report in config["reports"]}
 TABLES = ["sources", "actors", "analysts", "hypotheses", "events", "motives", "forecasts"]
 NARRATIVE = ["bottom-line", "key-judgments"]
 PYTHON = sys.executable  # the environment snakemake runs in, activated or not
+CODE = sorted(glob_wildcards("briefing/{module}.py").module)
 SHARED_TEMPLATES = sorted(glob_wildcards("templates/partials/{name}.j2").name)
+
+
+def code():
+    """The package's modules: a change to the pipeline's code reruns its jobs."""
+    return expand("briefing/{module}.py", module=CODE)
 
 
 wildcard_constraints:
@@ -60,6 +66,7 @@ rule validate:
     input:
         tables=expand("data/{table}.csv", table=TABLES),
         narrative=[path for report in REPORTS for path in narrative_of(report)],
+        code=code(),
     output:
         expand("build/dataset/{table}.json", table=TABLES),
     params:
@@ -75,6 +82,7 @@ rule context:
     input:
         tables=expand("build/dataset/{table}.json", table=TABLES),
         narrative=lambda w: narrative_of(w.report),
+        code=code(),
     output:
         "build/{report}/context.json",
     params:
@@ -89,7 +97,8 @@ rule context:
 
 rule chart:
     input:
-        "build/dataset/events.json",
+        events="build/dataset/events.json",
+        code=code(),
     output:
         "build/{report}/timeline.svg",
     params:
@@ -106,6 +115,7 @@ rule html:
         context="build/{report}/context.json",
         chart="build/{report}/timeline.svg",
         templates=template_files,
+        code=code(),
     output:
         "{folder}/{report}/{document}.html",
     wildcard_constraints:
@@ -124,6 +134,7 @@ rule pdf:
         html=html_of,
         css=["templates/css/print.css", "templates/css/{document}.css"],
         fonts=expand("templates/fonts/{font}.woff2", font=sorted(glob_wildcards("templates/fonts/{font}.woff2").font)),
+        code=code(),
     output:
         "reports/{report}/{document}.pdf",
     params:

@@ -12,8 +12,8 @@ from briefing.schema import EVENT_CATEGORIES
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#D55E00", "#0072B2", "#CC79A7", "#009E73", "#B07A00")))
 FONT = "IBM Plex Sans, IBM Plex Sans KR, sans-serif"
-WIDTH, HEIGHT = 680, 260
-LEFT, RIGHT, TOP, BOTTOM = 78, 14, 34, 30
+WIDTH, HEIGHT = 680, 270
+LEFT, RIGHT, TOP, BOTTOM = 96, 14, 12, 52
 BAND = (HEIGHT - TOP - BOTTOM) / 4  # vertical distance between two escalation levels
 RADIUS, STEP = 4.2, 6.5
 
@@ -62,22 +62,22 @@ def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
         weight = ' stroke="#8a8f98"' if level == 0 else ' stroke="#d9dce1" stroke-dasharray="2 3"'
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"{weight}/>')
         out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#4a4f57">{label}</text>')
-    out.append(f'<text x="12" y="{_y(2) + 4:.1f}" fill="#4a4f57" font-weight="600">Escalation</text>')
-    out.append(f'<text x="12" y="{_y(-2) + 4:.1f}" fill="#4a4f57" font-weight="600">De-escalation</text>')
+    out.append(f'<text x="0" y="{_y(1) - BAND / 2 + 4:.1f}" fill="#4a4f57" font-weight="600">Escalation</text>')
+    out.append(f'<text x="0" y="{_y(-1) + BAND / 2 + 4:.1f}" fill="#4a4f57" font-weight="600">De-escalation</text>')
     for year in range(first.year, end.year + 1):
         day = dt.date(year, 1, 1)
         if day < first:
             continue
         x = _x(day, first, end)
-        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 8}" y2="{HEIGHT - BOTTOM + 6}" stroke="#d9dce1"/>')
-        out.append(f'<text x="{x + 3:.1f}" y="{HEIGHT - BOTTOM + 18}" fill="#4a4f57">{year}</text>')
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 6}" y2="{_y(-2) + 8:.1f}" stroke="#d9dce1"/>')
+        out.append(f'<text x="{x + 3:.1f}" y="{_y(-2) + 20:.1f}" fill="#4a4f57">{year}</text>')
     for (x, y), (_, event) in zip(points, events.iterrows()):
         colour = CATEGORY_COLOURS[event["category"]]
         out.append(f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" stroke="#ffffff" stroke-width="0.8"><title>{escape(event["title"])}</title></circle>')
-    x = LEFT
+    x, legend_y = LEFT, HEIGHT - 10
     for category in EVENT_CATEGORIES:
-        out.append(f'<circle cx="{x + 5}" cy="14" r="{RADIUS}" fill="{CATEGORY_COLOURS[category]}"/>')
-        out.append(f'<text x="{x + 13}" y="18" fill="#1f2329">{category.capitalize()}</text>')
+        out.append(f'<circle cx="{x + 5}" cy="{legend_y - 4}" r="{RADIUS}" fill="{CATEGORY_COLOURS[category]}"/>')
+        out.append(f'<text x="{x + 13}" y="{legend_y}" fill="#1f2329">{category.capitalize()}</text>')
         x += 24 + 7 * len(category)
     out.append("</svg>")
     return "\n".join(out) + "\n"

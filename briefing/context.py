@@ -56,12 +56,12 @@ def sources_as_of(sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 def citation(source: pd.Series) -> dict:
     """What a footnote or link shows for one source."""
-    who = source["author"] or source["outlet"]
     date = display_date(source["published"], source["published_precision"])
+    author = f"{source['author']}, " if source["author"] else ""
     return {
         "id": source["id"],
         "number": int(source["number"]),
-        "note": f"{who}, “{source['title']}”, {source['outlet']}, {date}.",
+        "note": f"{author}{source['outlet']}, {date} [{int(source['number'])}].",
     }
 
 
@@ -126,11 +126,14 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
     return groups
 
 
-def forecast_rows(forecasts: pd.DataFrame, analysts: pd.DataFrame, sources: pd.DataFrame, cites: dict[str, dict]) -> list[dict]:
-    """Forecasts, most consequential first: impact, then probability, then nearest horizon."""
+def forecast_rows(forecasts: pd.DataFrame, analysts: pd.DataFrame, sources: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) -> list[dict]:
+    """Forecasts, most consequential first: still open, then impact, probability, nearest horizon."""
     by_source = sources.set_index("id", drop=False)
-    ranked = forecasts.assign(rank=[IMPACTS.index(i) for i in forecasts["impact"]])
-    ranked = ranked.sort_values(["rank", "probability", "horizon", "id"], ascending=[True, False, True, True], kind="stable")
+    ranked = forecasts.assign(
+        rank=[IMPACTS.index(i) for i in forecasts["impact"]],
+        passed=forecasts["horizon"].map(start_of) < as_of,
+    )
+    ranked = ranked.sort_values(["passed", "rank", "probability", "horizon", "id"], ascending=[True, True, False, True, True], kind="stable")
     return [
         {
             "id": f["id"],
@@ -143,6 +146,7 @@ def forecast_rows(forecasts: pd.DataFrame, analysts: pd.DataFrame, sources: pd.D
             "inferred": bool(f["probability_inferred"]),
             "criteria": f["resolution_criteria"],
             "impact": f["impact"],
+            "horizon_passed": bool(f["passed"]),
             "citation": cites[f["source"]],
         }
         for _, f in ranked.iterrows()
@@ -202,7 +206,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     forecasts = tables["forecasts"]
     forecasts = forecasts[forecasts["source"].isin(known) & (forecasts["made_on"].map(start_of) <= as_of)]
     groups = motives_by_actor(motives, tables, sources, cites)
-    forecast_list = forecast_rows(forecasts, tables["analysts"], sources, cites)
+    forecast_list = forecast_rows(forecasts, tables["analysts"], sources, cites, as_of)
     return {
         "report": {
             "id": report["id"],

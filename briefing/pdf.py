@@ -8,6 +8,7 @@ warning or error WeasyPrint logs fails the build instead of shipping a silently 
 from __future__ import annotations
 
 import logging
+from html import escape
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -52,6 +53,15 @@ class _Complaints(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def with_stylesheets(html: str, stylesheets: list[Path]) -> str:
+    """Link the print stylesheets last in the head, so they override the page's own styles.
+
+    WeasyPrint's stylesheets= argument would make them user styles, which lose to the author's.
+    """
+    links = "".join(f'<link rel="stylesheet" href="{escape(s.resolve().as_uri())}">' for s in stylesheets)
+    return html.replace("</head>", links + "</head>", 1)
+
+
 def write_pdf(html: str, target: Path, stylesheets: list[Path], roots: list[Path], epoch: int, pages: int | None = None) -> None:
     """Render html to target atomically; pages, when given, is the exact page count required."""
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # any timestamp a font subsetter writes is fixed
@@ -60,10 +70,8 @@ def write_pdf(html: str, target: Path, stylesheets: list[Path], roots: list[Path
     weasy_logger = logging.getLogger("weasyprint")
     weasy_logger.addHandler(errors)
     try:
-        fonts = FontConfiguration()
-        document = weasyprint.HTML(string=html, base_url=str(roots[0]) + "/", url_fetcher=fetcher).render(
-            stylesheets=[weasyprint.CSS(filename=str(s), url_fetcher=fetcher, font_config=fonts) for s in stylesheets],
-            font_config=fonts,
+        document = weasyprint.HTML(string=with_stylesheets(html, stylesheets), base_url=str(roots[0]) + "/", url_fetcher=fetcher).render(
+            font_config=FontConfiguration()
         )
         if errors.messages:
             raise RenderError("WeasyPrint reported problems: " + "; ".join(errors.messages))

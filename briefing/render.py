@@ -15,15 +15,16 @@ from markupsafe import Markup
 
 from briefing.schema import LIST_SEPARATOR
 
-CITATION = re.compile(r"\[@([a-z0-9 ;@-]+)\]")
+CITATION = re.compile(r"\s*\[@([a-z0-9 ;@-]+)\]")  # the space before a citation goes: calls hug the word
 _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
 
 
-def cite(citation: dict) -> Markup:
-    """A citation: a numbered link to the source list on screen, a footnote in print."""
-    return Markup('<span class="cite"><a href="#src-{id}">[{n}]</a><span class="footnote">{note}</span></span>').format(
-        id=citation["id"], n=citation["number"], note=citation["note"]
-    )
+def cite(citations: dict | list[dict]) -> Markup:
+    """Citations: numbered links to the source list on screen, one footnote in print."""
+    items = citations if isinstance(citations, list) else [citations]
+    links = Markup(", ").join(Markup('<a href="#src-{}">{}</a>').format(c["id"], c["number"]) for c in items)
+    notes = Markup(" ").join(c["note"] for c in items)
+    return Markup('<span class="cite"><span class="cite-links">[{}]</span><span class="footnote">{}</span></span>').format(links, notes)
 
 
 def markdown(text: str, citations: dict[str, dict]) -> Markup:
@@ -32,7 +33,7 @@ def markdown(text: str, citations: dict[str, dict]) -> Markup:
 
     def replace(match: re.Match) -> str:
         keys = [k.strip().removeprefix("@") for k in match.group(1).split(LIST_SEPARATOR)]
-        return "".join(cite(citations[k]) for k in keys)
+        return cite([citations[k] for k in keys])
 
     return Markup(CITATION.sub(replace, html))
 
