@@ -1,10 +1,12 @@
 # The build graph of the briefing pipeline; all logic lives in the briefing package.
 # data/ -> validated tables -> per report: context, chart -> HTML -> PDF. See README.md.
 
+import os
 import sys
 
 from snakemake.utils import min_version, validate
 
+import briefing.schema
 from briefing.config import check_config, exit_on_problems, report_settings
 
 min_version("9.0")
@@ -13,13 +15,20 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+envvars:
+    "PATH",
+
+
 validate(config, "schemas/config.schema.yaml")
 exit_on_problems(check_config(config, workflow.basedir))
 
 REPORTS = {report["id"]: report for report in config["reports"]}
-TABLES = ["sources", "actors", "analysts", "hypotheses", "events", "motives", "forecasts"]
+TABLES = {table.name: table for table in briefing.schema.TABLES}
 NARRATIVE = ["bottom-line", "key-judgments"]
-PYTHON = sys.executable  # the environment snakemake runs in, activated or not
+# Jobs run `python -m briefing` with the Python that runs snakemake, activated or not.
+os.environ["PATH"] = os.pathsep.join(
+    [os.path.dirname(sys.executable), os.environ["PATH"]]
+)
 CODE = sorted(glob_wildcards("briefing/{module}.py").module)
 SHARED_TEMPLATES = sorted(glob_wildcards("templates/partials/{name}.j2").name)
 
@@ -32,6 +41,7 @@ def code():
 wildcard_constraints:
     report="|".join(REPORTS),
     document="briefing|summary",
+    table="|".join(TABLES),
 
 
 def narrative_of(report):
@@ -45,9 +55,15 @@ def template_of(wildcards):
 
 
 def template_files(wildcards):
-    return [f"templates/{template_of(wildcards)}.html.j2", "templates/css/screen.css"] + [
-        f"templates/partials/{name}.j2" for name in SHARED_TEMPLATES
-    ]
+    return [
+        f"templates/{template_of(wildcards)}.html.j2",
+        "templates/css/screen.css",
+    ] + [f"templates/partials/{name}.j2" for name in SHARED_TEMPLATES]
+
+
+def referenced_tables(wildcards):
+    """Validating a table checks the ids it names, so it reads the tables they belong to."""
+    return [f"data/{name}.csv" for name in TABLES[wildcards.table].references]
 
 
 def html_of(wildcards):
@@ -58,24 +74,30 @@ def html_of(wildcards):
 
 rule all:
     input:
-        expand("reports/{report}/{document}.pdf", report=REPORTS, document=["briefing", "summary"]),
+        expand(
+            "reports/{report}/{document}.pdf",
+            report=REPORTS,
+            document=["briefing", "summary"],
+        ),
         expand("reports/{report}/briefing.html", report=REPORTS),
 
 
 rule validate:
     input:
-        tables=expand("data/{table}.csv", table=TABLES),
-        narrative=[path for report in REPORTS for path in narrative_of(report)],
+        table="data/{table}.csv",
+        referenced=referenced_tables,
         code=code(),
     output:
-        expand("build/dataset/{table}.json", table=TABLES),
+        "build/dataset/{table}.json",
+    log:
+        "build/logs/validate-{table}.log",
+    conda:
+        "envs/briefing.yaml"
     params:
         archive=config.get("source_archive", ""),
-    log:
-        "build/logs/validate.log",
     shell:
-        "{PYTHON} -m briefing validate --data data --narrative {input.narrative:q} "
-        "--archive={params.archive:q} --out build/dataset 2>&1 | tee {log:q}"
+        "python -m briefing validate --data data --table {wildcards.table} "
+        "--archive={params.archive:q} --out {output:q} 2>&1 | tee {log:q}"
 
 
 rule context:
@@ -85,13 +107,15 @@ rule context:
         code=code(),
     output:
         "build/{report}/context.json",
+    log:
+        "build/logs/{report}/context.log",
+    conda:
+        "envs/briefing.yaml"
     params:
         report=lambda w: report_settings(REPORTS[w.report]),
         issuer=config["issuer"],
-    log:
-        "build/logs/{report}/context.log",
     shell:
-        "{PYTHON} -m briefing context --dataset build/dataset --report {params.report:q} "
+        "python -m briefing context --dataset build/dataset --report {params.report:q} "
         "--issuer {params.issuer:q} --out {output:q} 2>&1 | tee {log:q}"
 
 
@@ -101,12 +125,14 @@ rule chart:
         code=code(),
     output:
         "build/{report}/timeline.svg",
-    params:
-        as_of=lambda w: REPORTS[w.report]["as_of"],
     log:
         "build/logs/{report}/chart.log",
+    conda:
+        "envs/briefing.yaml"
+    params:
+        as_of=lambda w: REPORTS[w.report]["as_of"],
     shell:
-        "{PYTHON} -m briefing chart --dataset build/dataset --as-of {params.as_of} "
+        "python -m briefing chart --dataset build/dataset --as-of {params.as_of} "
         "--out {output:q} 2>&1 | tee {log:q}"
 
 
@@ -118,14 +144,16 @@ rule html:
         code=code(),
     output:
         "{folder}/{report}/{document}.html",
-    wildcard_constraints:
-        folder="reports|build",
-    params:
-        template=template_of,
     log:
         "build/logs/{report}/{folder}-{document}-html.log",
+    wildcard_constraints:
+        folder="reports|build",
+    conda:
+        "envs/briefing.yaml"
+    params:
+        template=template_of,
     shell:
-        "{PYTHON} -m briefing html --context {input.context:q} --chart {input.chart:q} "
+        "python -m briefing html --context {input.context:q} --chart {input.chart:q} "
         "--templates templates --template {params.template} --out {output:q} 2>&1 | tee {log:q}"
 
 
@@ -133,19 +161,24 @@ rule pdf:
     input:
         html=html_of,
         css=["templates/css/print.css", "templates/css/{document}.css"],
-        fonts=expand("templates/fonts/{font}.woff2", font=sorted(glob_wildcards("templates/fonts/{font}.woff2").font)),
+        fonts=expand(
+            "templates/fonts/{font}.woff2",
+            font=sorted(glob_wildcards("templates/fonts/{font}.woff2").font),
+        ),
         code=code(),
     output:
         "reports/{report}/{document}.pdf",
-    params:
-        as_of=lambda w: REPORTS[w.report]["as_of"],
-        pages=lambda w: "--pages 1" if w.document == "summary" else "",
     log:
         "build/logs/{report}/{document}-pdf.log",
     benchmark:
         "build/benchmarks/{report}/{document}-pdf.tsv"
+    conda:
+        "envs/briefing.yaml"
+    params:
+        as_of=lambda w: REPORTS[w.report]["as_of"],
+        pages=lambda w: "--pages 1" if w.document == "summary" else "",
     shell:
-        "{PYTHON} -m briefing pdf --html {input.html:q} --stylesheet templates/css/print.css "
+        "python -m briefing pdf --html {input.html:q} --stylesheet templates/css/print.css "
         "--stylesheet templates/css/{wildcards.document}.css --allow templates "
         "--allow build/{wildcards.report} --as-of {params.as_of} {params.pages} "
         "--out {output:q} 2>&1 | tee {log:q}"

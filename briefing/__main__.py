@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from briefing import charts, context, pdf, render
-from briefing.load import DataError, Problem, load_dataset
+from briefing.load import LINE, DataError, Problem, check_citations, decode, load_table
 from briefing.schema import NARRATIVE_PARTS, TABLES
 
 
@@ -32,24 +32,33 @@ def dumps(data) -> str:
 def cmd_validate(args) -> None:
     archive = Path(args.archive) if args.archive else None
     if archive is not None and not archive.is_dir():
-        raise DataError([Problem("config.yaml", None, "source_archive", f"{str(archive)!r} is not a directory; fix it or remove the setting")])
-    tables = load_dataset(Path(args.data), [Path(n) for n in args.narrative], archive)
-    for name, frame in tables.items():
-        write_text(Path(args.out) / f"{name}.json", dumps(frame.drop(columns="_line").to_dict("records")))
+        raise DataError(
+            [Problem("config.yaml", None, "source_archive", f"{str(archive)!r} is not a directory; fix it or remove the setting")]
+        )
+    frame = load_table(Path(args.data), args.table, archive)
+    write_text(Path(args.out), dumps(frame.drop(columns=LINE).to_dict("records")))
 
 
 def cmd_context(args) -> None:
     report = json.loads(args.report)
     tables = context.read_tables({t.name: Path(args.dataset) / f"{t.name}.json" for t in TABLES})
-    narrative = {part.replace("-", "_"): (Path(report["narrative"]) / f"{part}.md").read_text(encoding="utf-8") for part in NARRATIVE_PARTS}
-    write_text(Path(args.out), dumps(context.build_context(tables, report, narrative, args.issuer)))
+    paths = {part: Path(report["narrative"]) / f"{part}.md" for part in NARRATIVE_PARTS}
+    narrative = {part.replace("-", "_"): decode(path.read_bytes()) for part, path in paths.items()}
+    built = context.build_context(tables, report, narrative, args.issuer)
+    citable = {s["id"] for s in built["sources"]}
+    problems = [p for part, path in paths.items() for p in check_citations(narrative[part.replace("-", "_")], str(path), citable)]
+    if problems:
+        raise DataError(problems)
+    write_text(Path(args.out), dumps(built))
 
 
 def cmd_chart(args) -> None:
     tables = context.read_tables({"events": Path(args.dataset) / "events.json"})
     as_of = dt.date.fromisoformat(args.as_of)
     events = context.events_as_of(tables["events"], as_of)
-    write_text(Path(args.out), charts.timeline_svg(events, as_of, f"Timeline of events to {context.display_date(args.as_of)}, by escalation score"))
+    write_text(
+        Path(args.out), charts.timeline_svg(events, as_of, f"Timeline of events to {context.display_date(args.as_of)}, by escalation score")
+    )
 
 
 def cmd_html(args) -> None:
@@ -59,7 +68,7 @@ def cmd_html(args) -> None:
 
 
 def cmd_pdf(args) -> None:
-    epoch = int(dt.datetime.fromisoformat(args.as_of).replace(tzinfo=dt.timezone.utc).timestamp())
+    epoch = int(dt.datetime.fromisoformat(args.as_of).replace(tzinfo=dt.UTC).timestamp())
     pdf.write_pdf(
         Path(args.html).read_text(encoding="utf-8"),
         Path(args.out),
@@ -74,9 +83,9 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m briefing", description=__doc__)
     steps = top.add_subparsers(dest="step", required=True)
 
-    p = steps.add_parser("validate", help="check data/ and write typed tables")
+    p = steps.add_parser("validate", help="check one table of data/ and write it typed")
     p.add_argument("--data", required=True)
-    p.add_argument("--narrative", nargs="*", default=[], help="the reports' Markdown files, whose citations are checked")
+    p.add_argument("--table", required=True, choices=[t.name for t in TABLES])
     p.add_argument("--archive", default="", help="directory of archived source texts for the quote check")
     p.add_argument("--out", required=True)
     p.set_defaults(run=cmd_validate)
@@ -121,7 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         count = len(error.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; fix {'them' if count != 1 else 'it'} and run again. Nothing in reports/ was changed.", file=sys.stderr)
+        print(
+            f"{count} problem{'s' if count != 1 else ''} found; fix {'them' if count != 1 else 'it'} and run again. Nothing in reports/ was changed.",
+            file=sys.stderr,
+        )
         return 1
     except pdf.RenderError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -73,7 +73,9 @@ def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
         out.append(f'<text x="{x + 3:.1f}" y="{_y(-2) + 20:.1f}" fill="#4a4f57">{year}</text>')
     for (x, y), (_, event) in zip(points, events.iterrows()):
         colour = CATEGORY_COLOURS[event["category"]]
-        out.append(f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" stroke="#ffffff" stroke-width="0.8"><title>{escape(event["title"])}</title></circle>')
+        out.append(
+            f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" stroke="#ffffff" stroke-width="0.8"><title>{escape(event["title"])}</title></circle>'
+        )
     x, legend_y = LEFT, HEIGHT - 10
     for category in EVENT_CATEGORIES:
         out.append(f'<circle cx="{x + 5}" cy="{legend_y - 4}" r="{RADIUS}" fill="{CATEGORY_COLOURS[category]}"/>')

@@ -26,9 +26,23 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
         template = root / "templates" / f"{report['template']}.html.j2"
         if not template.is_file():
             known = sorted(p.name.removesuffix(".html.j2") for p in (root / "templates").glob("*.html.j2") if "-" not in p.name)
-            problems.append(Problem("config.yaml", None, f"{where}.template", f"'{report['template']}' has no templates/{report['template']}.html.j2 (use one of: {', '.join(known)})"))
+            problems.append(
+                Problem(
+                    "config.yaml",
+                    None,
+                    f"{where}.template",
+                    f"'{report['template']}' has no templates/{report['template']}.html.j2 (use one of: {', '.join(known)})",
+                )
+            )
         if not (root / report["narrative"]).is_dir():
-            problems.append(Problem("config.yaml", None, f"{where}.narrative", f"'{report['narrative']}' is not a directory (create it with bottom-line.md and key-judgments.md)"))
+            problems.append(
+                Problem(
+                    "config.yaml",
+                    None,
+                    f"{where}.narrative",
+                    f"'{report['narrative']}' is not a directory (create it with bottom-line.md and key-judgments.md)",
+                )
+            )
     return problems
 
 

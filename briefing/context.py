@@ -126,14 +126,18 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
     return groups
 
 
-def forecast_rows(forecasts: pd.DataFrame, analysts: pd.DataFrame, sources: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) -> list[dict]:
+def forecast_rows(
+    forecasts: pd.DataFrame, analysts: pd.DataFrame, sources: pd.DataFrame, cites: dict[str, dict], as_of: dt.date
+) -> list[dict]:
     """Forecasts, most consequential first: still open, then impact, probability, nearest horizon."""
     by_source = sources.set_index("id", drop=False)
     ranked = forecasts.assign(
         rank=[IMPACTS.index(i) for i in forecasts["impact"]],
         passed=forecasts["horizon"].map(start_of) < as_of,
     )
-    ranked = ranked.sort_values(["passed", "rank", "probability", "horizon", "id"], ascending=[True, True, False, True, True], kind="stable")
+    ranked = ranked.sort_values(
+        ["passed", "rank", "probability", "horizon", "id"], ascending=[True, True, False, True, True], kind="stable"
+    )
     return [
         {
             "id": f["id"],
@@ -227,5 +231,11 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "matrix": explanation_matrix(groups, tables["hypotheses"]),
         "sources": source_rows(sources),
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
-        "counts": {"events": len(events), "motives": len(motives), "forecasts": len(forecasts), "sources": len(sources), "actors": len(groups)},
+        "counts": {
+            "events": len(events),
+            "motives": len(motives),
+            "forecasts": len(forecasts),
+            "sources": len(sources),
+            "actors": len(groups),
+        },
     }

@@ -20,6 +20,7 @@ from briefing.schema import (
     LIST_SEPARATOR,
     MAX_QUOTE_WORDS,
     TABLES,
+    TABLES_BY_NAME,
     UNATTRIBUTED,
     Column,
     Table,
@@ -99,7 +100,9 @@ def read_csv(path: Path, label: str, table: Table) -> tuple[pd.DataFrame, list[P
     for line, record in body:
         cells = [c.strip() for c in record]
         if len(cells) > width and any(cells[width:]):
-            problems.append(Problem(label, line, None, f"has {len(cells)} cells but the header has {width}; quote cells that contain commas"))
+            problems.append(
+                Problem(label, line, None, f"has {len(cells)} cells but the header has {width}; quote cells that contain commas")
+            )
             continue
         cells = (cells + [""] * width)[:width]
         records.append({**dict(zip(header, cells)), LINE: line})
@@ -129,7 +132,7 @@ def _header_problems(label: str, header: list[str], table: Table) -> list[Proble
 
 def parse_date(text: str, precision: str) -> dt.date | None:
     """First day of the period a date names, or None when it does not parse in that form."""
-    form, pattern = DATE_FORMS[precision]
+    _, pattern = DATE_FORMS[precision]
     if not re.fullmatch(pattern, text):
         return None
     padded = text + "-01" * (2 - text.count("-"))
@@ -200,19 +203,23 @@ def validate_table(frame: pd.DataFrame, table: Table, label: str) -> list[Proble
     return problems
 
 
-def check_references(frames: dict[str, pd.DataFrame], labels: dict[str, str], skip: set[str] = frozenset()) -> list[Problem]:
-    """Every id a cell names exists in the table it refers to (tables in skip could not be read)."""
+def check_references(frame: pd.DataFrame, table: Table, label: str, known: dict[str, set[str]], labels: dict[str, str]) -> list[Problem]:
+    """Every id a cell names exists in the table it refers to (those in known)."""
     problems = []
-    for table in (t for t in TABLES if t.name not in skip):
-        for column in (c for c in table.columns if c.references and c.references not in skip):
-            known = set(frames[column.references]["id"])
-            target = labels[column.references]
-            for value, line in zip(frames[table.name][column.name], frames[table.name][LINE]):
-                items = [v.strip() for v in value.split(LIST_SEPARATOR)] if column.is_list else [value]
-                for item in items:
-                    if item and item not in known and not (column.allow_unattributed and item == UNATTRIBUTED):
-                        alt = f" or `{UNATTRIBUTED}`" if column.allow_unattributed else ""
-                        problems.append(Problem(labels[table.name], line, column.name, f"{shown(item)} is not an id in {target} (add it there{alt}, or fix the spelling)"))
+    for column in (c for c in table.columns if c.references in known):
+        for value, line in zip(frame[column.name], frame[LINE]):
+            items = [v.strip() for v in value.split(LIST_SEPARATOR)] if column.is_list else [value]
+            for item in items:
+                if item and item not in known[column.references] and not (column.allow_unattributed and item == UNATTRIBUTED):
+                    alt = f" or `{UNATTRIBUTED}`" if column.allow_unattributed else ""
+                    problems.append(
+                        Problem(
+                            label,
+                            line,
+                            column.name,
+                            f"{shown(item)} is not an id in {labels[column.references]} (add it there{alt}, or fix the spelling)",
+                        )
+                    )
     return problems
 
 
@@ -228,10 +235,21 @@ def check_forecasts(forecasts: pd.DataFrame, label: str) -> list[Problem]:
         if term in ESTIMATIVE_TERMS and number is not None and 0 <= number <= 1:
             low, high = ESTIMATIVE_TERMS[term]
             if not low <= number <= high:
-                problems.append(Problem(label, row[LINE], "probability", f"{value} does not match '{term}' ({low:g} to {high:g}); change the number or the term"))
+                problems.append(
+                    Problem(
+                        label,
+                        row[LINE],
+                        "probability",
+                        f"{value} does not match '{term}' ({low:g} to {high:g}); change the number or the term",
+                    )
+                )
         made, horizon = parse_date(row["made_on"], "day"), parse_date(row["horizon"], "day")
         if made and horizon and horizon < made:
-            problems.append(Problem(label, row[LINE], "horizon", f"{row['horizon']} is before made_on {row['made_on']}; a forecast's horizon follows it"))
+            problems.append(
+                Problem(
+                    label, row[LINE], "horizon", f"{row['horizon']} is before made_on {row['made_on']}; a forecast's horizon follows it"
+                )
+            )
     return problems
 
 
@@ -239,11 +257,11 @@ def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame, label: str, archive: Path | None) -> list[Problem]:
+def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame | None, label: str, archive: Path | None) -> list[Problem]:
     """Quotes are short and, when an archive of source texts is configured, verbatim."""
     problems = []
     texts: dict[str, str | None] = {}
-    if archive is not None:
+    if archive is not None and sources is not None:
         for source_id, name in zip(sources["id"], sources["archive_file"]):
             path = archive / name if name else None
             texts[source_id] = normalise_space(decode(path.read_bytes())) if path and path.is_file() else None
@@ -251,24 +269,40 @@ def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame, label: str, archi
         quote = normalise_space(row["quote"])
         if len(quote.split()) > MAX_QUOTE_WORDS:
             problems.append(Problem(label, row[LINE], "quote", f"has {len(quote.split())} words; shorten it to at most {MAX_QUOTE_WORDS}"))
-        if archive is None or row["source"] not in texts:
+        if row["source"] not in texts:
             continue
         text = texts[row["source"]]
         if text is None:
-            problems.append(Problem(label, row[LINE], "source", f"{shown(row['source'])} has no archived text in {archive} (set its archive_file in sources.csv)"))
+            problems.append(
+                Problem(
+                    label,
+                    row[LINE],
+                    "source",
+                    f"{shown(row['source'])} has no archived text in {archive} (set its archive_file in sources.csv)",
+                )
+            )
         elif quote and quote not in text:
-            problems.append(Problem(label, row[LINE], "quote", f"{shown(quote)} does not appear verbatim in {row['source']}'s text; copy it exactly"))
+            problems.append(
+                Problem(label, row[LINE], "quote", f"{shown(quote)} does not appear verbatim in {row['source']}'s text; copy it exactly")
+            )
     return problems
 
 
 def check_citations(text: str, label: str, source_ids: set[str]) -> list[Problem]:
-    """Narrative cites sources as [@id] or [@a; @b]; every id must exist."""
+    """Narrative cites sources as [@id] or [@a; @b]; every id must be a source the report may cite."""
     problems = []
     for number, line in enumerate(text.splitlines(), start=1):
         for match in CITATION.finditer(line):
             for key in (k.strip().removeprefix("@") for k in match.group(1).split(LIST_SEPARATOR)):
                 if key not in source_ids:
-                    problems.append(Problem(label, number, None, f"citation {shown('@' + key)} is not an id in sources.csv"))
+                    problems.append(
+                        Problem(
+                            label,
+                            number,
+                            None,
+                            f"citation {shown('@' + key)} is not a source this report can cite (not in sources.csv, or published after its as-of date)",
+                        )
+                    )
     return problems
 
 
@@ -288,24 +322,45 @@ def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out
 
 
-def load_dataset(data_dir: Path, narrative_files: list[Path] = (), archive: Path | None = None) -> dict[str, pd.DataFrame]:
-    """All tables of data_dir, validated and typed; raises DataError listing every problem."""
+def _readable(problems: list[Problem]) -> bool:
+    """No problem with the file as a whole: its rows can be checked against other tables."""
+    return not any(p.line in (None, 1) for p in problems)
+
+
+def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.DataFrame:
+    """One table, validated and typed, checked against the tables it references.
+
+    Raises DataError with every problem. A referenced table that cannot be read is not
+    reported here: its own validation reports it.
+    """
+    table = TABLES_BY_NAME[name]
     labels = {t.name: str(data_dir / t.filename) for t in TABLES}
-    frames, problems = {}, []
-    for table in TABLES:
-        frame, found = read_csv(data_dir / table.filename, labels[table.name], table)
-        problems += found + validate_table(frame, table, labels[table.name])
-        frames[table.name] = frame
-    unreadable = {name for name, label in labels.items() if any(p.file == label and p.line in (None, 1) for p in problems)}
-    problems += check_references(frames, labels, skip=unreadable)
-    problems += check_forecasts(frames["forecasts"], labels["forecasts"])
-    problems += check_quotes(frames["motives"], frames["sources"], labels["motives"], archive)
-    source_ids = set(frames["sources"]["id"])
-    for path in narrative_files:
-        if not path.is_file():
-            problems.append(Problem(str(path), None, None, "file is missing (write the narrative in Markdown)"))
-        else:
-            problems += check_citations(decode(path.read_bytes()), str(path), source_ids)
+    frame, problems = read_csv(data_dir / table.filename, labels[name], table)
+    problems += validate_table(frame, table, labels[name])
+    if _readable(problems):
+        others = {}
+        for target in table.references:
+            other, found = read_csv(data_dir / f"{target}.csv", labels[target], TABLES_BY_NAME[target])
+            if _readable(found):
+                others[target] = other
+        problems += check_references(frame, table, labels[name], {t: set(f["id"]) for t, f in others.items()}, labels)
+        if name == "forecasts":
+            problems += check_forecasts(frame, labels[name])
+        if name == "motives":
+            problems += check_quotes(frame, others.get("sources"), labels[name], archive)
     if problems:
         raise DataError(problems)
-    return {t.name: typed(frames[t.name], t) for t in TABLES}
+    return typed(frame, table)
+
+
+def load_dataset(data_dir: Path, archive: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of data_dir; raises one DataError listing the problems of all of them."""
+    tables, problems = {}, []
+    for table in TABLES:
+        try:
+            tables[table.name] = load_table(data_dir, table.name, archive)
+        except DataError as error:
+            problems += error.problems
+    if problems:
+        raise DataError(problems)
+    return tables

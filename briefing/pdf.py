@@ -8,8 +8,8 @@ warning or error WeasyPrint logs fails the build instead of shipping a silently 
 from __future__ import annotations
 
 import logging
-from html import escape
 import os
+from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -76,7 +76,9 @@ def write_pdf(html: str, target: Path, stylesheets: list[Path], roots: list[Path
         if errors.messages:
             raise RenderError("WeasyPrint reported problems: " + "; ".join(errors.messages))
         if pages is not None and len(document.pages) != pages:
-            raise RenderError(f"{target.name} has {len(document.pages)} pages but must have exactly {pages}; shorten the narrative or the forecasts it shows")
+            raise RenderError(
+                f"{target.name} has {len(document.pages)} pages but must have exactly {pages}; shorten the narrative or the forecasts it shows"
+            )
         partial = target.with_name(f".{target.name}.partial")
         target.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(partial)

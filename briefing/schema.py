@@ -6,7 +6,7 @@ README documents it. Nothing here is specific to one crisis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 LIST_SEPARATOR = ";"
 """Separator between items of a list inside one cell (e.g. `kim-jong-un;moon-jae-in`)."""
@@ -80,6 +80,11 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def references(self) -> list[str]:
+        """Tables whose ids this table's cells name, so validating it reads them too."""
+        return sorted({c.references for c in self.columns if c.references})
 
 
 def _id(help: str = "unique short slug: lowercase letters, digits and hyphens") -> Column:
