@@ -24,7 +24,7 @@ exit_on_problems(check_config(config, workflow.basedir))
 
 REPORTS = {report["id"]: report for report in config["reports"]}
 TABLES = {table.name: table for table in briefing.schema.TABLES}
-NARRATIVE = ["bottom-line", "key-judgments"]
+NARRATIVE = briefing.schema.NARRATIVE_PARTS
 # Jobs run `python -m briefing` with the Python that runs snakemake, activated or not.
 os.environ["PATH"] = os.pathsep.join(
     [os.path.dirname(sys.executable), os.environ["PATH"]]

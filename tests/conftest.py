@@ -1,0 +1,67 @@
+"""Shared fixtures: a scratch copy of the project's data, and whole-project builds."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+PROJECT_FILES = ["Snakefile", "config.yaml", "schemas", "templates", "data", "briefing", "profiles", "envs"]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A writable copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real snakemake in a copy of the project, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """One complete build of a copy of the project, shared by the tests that only read it."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = snakemake(project)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return project
+
+
+def report_ids(project: Path) -> list[str]:
+    import yaml
+
+    return [r["id"] for r in yaml.safe_load((project / "config.yaml").read_text())["reports"]]
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The archived source texts (shared/seeds beside the checkout, as in CI)."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"no archived source texts at {SEEDS}")
+    return SEEDS

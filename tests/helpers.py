@@ -1,0 +1,28 @@
+"""Editing CSV tables in tests the way an analyst would in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+
+def rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path: Path, records: list[dict], fieldnames: list[str] | None = None) -> None:
+    fieldnames = fieldnames or list(records[0])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+
+
+def set_cell(path: Path, row_id: str, column: str, value: str) -> int:
+    """Set one cell of the row with this id; returns the line an editor shows for that row."""
+    records = rows(path)
+    index = next(i for i, r in enumerate(records) if r["id"] == row_id)
+    records[index][column] = value
+    write_rows(path, records)
+    return index + 2  # the header is line 1 and no cell of the project's data spans lines

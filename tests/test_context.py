@@ -1,0 +1,119 @@
+"""Building what one report shows from the validated tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from helpers import set_cell
+
+from briefing.context import build_context, display_date, events_as_of, explanation_matrix
+from briefing.load import load_dataset
+
+REPORT = {"id": "test", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused"}
+NARRATIVE = {"bottom_line": "BLUF", "key_judgments": "- KJ"}
+
+
+@pytest.fixture
+def tables(data_dir):
+    return load_dataset(data_dir)
+
+
+def context(tables, **report):
+    return build_context(tables, REPORT | report, NARRATIVE, "Issuer")
+
+
+def test_dates_read_as_a_reader_expects():
+    assert display_date("2020-06-16") == "16 June 2020"
+    assert display_date("2020-06", "month") == "June 2020"
+    assert display_date("2017", "year") == "2017"
+
+
+def test_events_after_the_as_of_date_are_left_out(tables):
+    shown = context(tables, as_of="2018-06-12")
+    assert all(e["iso"] <= "2018-06-12" for e in shown["events"])
+    assert "singapore-summit" in [e["id"] for e in shown["events"]]
+    later = context(tables, as_of="2018-06-11")
+    assert "singapore-summit" not in [e["id"] for e in later["events"]]
+
+
+def test_a_month_precision_item_counts_from_the_first_of_its_month(tables):
+    events = tables["events"].assign(date=["2020-07"] * len(tables["events"]), date_precision="month")
+    assert len(events_as_of(events, dt.date(2020, 6, 30))) == 0
+    assert len(events_as_of(events, dt.date(2020, 7, 1))) == len(events)
+
+
+def test_events_are_in_date_order(tables):
+    isos = [e["iso"] for e in context(tables)["events"]]
+    starts = [i + "-01" * (2 - i.count("-")) for i in isos]
+    assert starts == sorted(starts)
+
+
+def test_sources_published_later_and_what_cites_them_are_left_out(tables):
+    shown = context(tables, as_of="2020-06-20")
+    ids = {s["id"] for s in shown["sources"]}
+    assert "wsj-2020-06-24" not in ids and "effner-2020" not in ids
+    assert all(f["citation"]["id"] in ids for f in shown["forecasts"])
+    assert all(m["citation"]["id"] in ids for g in shown["actors"] for m in g["motives"])
+
+
+def test_sources_are_numbered_in_order_of_publication(tables):
+    shown = context(tables)["sources"]
+    assert [s["number"] for s in shown] == list(range(1, len(shown) + 1))
+    assert shown[0]["id"] == "chung-joongang-2018"
+
+
+def test_forecasts_still_open_come_first_then_by_impact(tables):
+    forecasts = context(tables)["forecasts"]
+    passed = [f["horizon_passed"] for f in forecasts]
+    assert passed == sorted(passed)
+    open_impacts = [f["impact"] for f in forecasts if not f["horizon_passed"]]
+    order = {"high": 0, "medium": 1, "low": 2}
+    assert [order[i] for i in open_impacts] == sorted(order[i] for i in open_impacts)
+
+
+def test_top_forecasts_are_the_three_most_consequential(tables):
+    shown = context(tables)
+    assert shown["top_forecasts"] == shown["forecasts"][:3]
+
+
+def test_forecast_shows_words_and_number(data_dir):
+    set_cell(data_dir / "forecasts.csv", "f01", "estimative_term", "likely")
+    set_cell(data_dir / "forecasts.csv", "f01", "probability", "0.7")
+    f01 = next(f for f in context(load_dataset(data_dir))["forecasts"] if f["id"] == "f01")
+    assert (f01["term"], f01["percent"]) == ("likely", 70)
+
+
+def test_unattributed_claims_are_the_outlets(data_dir):
+    set_cell(data_dir / "motives.csv", "m01", "asserted_by", "outlet")
+    m01 = next(m for g in context(load_dataset(data_dir))["actors"] for m in g["motives"] if m["id"] == "m01")
+    assert m01["by"]["name"] == "Strategic Council on Foreign Relations"
+    assert "unattributed" in m01["by"]["affiliation"]
+
+
+def test_matrix_marks_who_asserts_and_who_rejects():
+    groups = [
+        {
+            "motives": [
+                {"hypothesis": "Sanctions relief", "stance": "asserts", "by": {"key": "a", "name": "Ann"}},
+                {"hypothesis": "Sanctions relief", "stance": "rejects", "by": {"key": "b", "name": "Bob"}},
+                {"hypothesis": "Wedge", "stance": "asserts", "by": {"key": "b", "name": "Bob"}},
+            ]
+        }
+    ]
+    import pandas as pd
+
+    hypotheses = pd.DataFrame({"label": ["Sanctions relief", "Unused", "Wedge"]})
+    matrix = explanation_matrix(groups, hypotheses)
+    assert [c["name"] for c in matrix["columns"]] == ["Ann", "Bob"]
+    assert matrix["rows"] == [
+        {"hypothesis": "Sanctions relief", "cells": ["asserts", "rejects"], "asserted": 1, "rejected": 1},
+        {"hypothesis": "Wedge", "cells": ["", "asserts"], "asserted": 1, "rejected": 0},
+    ]
+
+
+def test_counts_match_what_is_shown(tables):
+    shown = context(tables)
+    assert shown["counts"]["events"] == len(shown["events"])
+    assert shown["counts"]["forecasts"] == len(shown["forecasts"])
+    assert shown["counts"]["motives"] == sum(len(g["motives"]) for g in shown["actors"])
