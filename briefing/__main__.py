@@ -33,7 +33,7 @@ def cmd_validate(args) -> None:
     archive = Path(args.archive) if args.archive else None
     if archive is not None and not archive.is_dir():
         raise DataError(
-            [Problem("config.yaml", None, "source_archive", f"{str(archive)!r} is not a directory; fix it or remove the setting")]
+            [Problem("config.yaml", None, None, f"source_archive: {str(archive)!r} is not a directory; fix it or remove the setting")]
         )
     frame = load_table(Path(args.data), args.table, archive)
     write_text(Path(args.out), dumps(frame.drop(columns=LINE).to_dict("records")))

@@ -14,34 +14,26 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
     """Report ids unique, as-of dates real, templates and narrative directories present."""
     root = Path(root)
     problems, seen = [], set()
+
+    def setting(key: str, message: str) -> None:
+        problems.append(Problem("config.yaml", None, None, f"{key}: {message}"))
+
     for index, report in enumerate(config["reports"], start=1):
         where = f"reports[{index}]"
         if report["id"] in seen:
-            problems.append(Problem("config.yaml", None, f"{where}.id", f"'{report['id']}' names two reports; ids must be unique"))
+            setting(f"{where}.id", f"'{report['id']}' names two reports; ids must be unique")
         seen.add(report["id"])
         try:
             dt.date.fromisoformat(report["as_of"])
         except ValueError:
-            problems.append(Problem("config.yaml", None, f"{where}.as_of", f"'{report['as_of']}' is not a date (use YYYY-MM-DD)"))
-        template = root / "templates" / f"{report['template']}.html.j2"
-        if not template.is_file():
+            setting(f"{where}.as_of", f"'{report['as_of']}' is not a date (use YYYY-MM-DD)")
+        name = report["template"]
+        if not (root / "templates" / f"{name}.html.j2").is_file():
             known = sorted(p.name.removesuffix(".html.j2") for p in (root / "templates").glob("*.html.j2") if "-" not in p.name)
-            problems.append(
-                Problem(
-                    "config.yaml",
-                    None,
-                    f"{where}.template",
-                    f"'{report['template']}' has no templates/{report['template']}.html.j2 (use one of: {', '.join(known)})",
-                )
-            )
+            setting(f"{where}.template", f"'{name}' has no templates/{name}.html.j2 (use one of: {', '.join(known)})")
         if not (root / report["narrative"]).is_dir():
-            problems.append(
-                Problem(
-                    "config.yaml",
-                    None,
-                    f"{where}.narrative",
-                    f"'{report['narrative']}' is not a directory (create it with bottom-line.md and key-judgments.md)",
-                )
+            setting(
+                f"{where}.narrative", f"'{report['narrative']}' is not a directory (create it with bottom-line.md and key-judgments.md)"
             )
     return problems
 
