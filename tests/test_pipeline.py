@@ -199,4 +199,4 @@ def test_a_config_naming_an_unknown_template_is_refused(rebuilt):
     config.write_text(config.read_text().replace("template: briefing", "template: glossy", 1))
     result = snakemake(rebuilt, "-n")
     assert result.returncode != 0
-    assert "config.yaml: column 'reports[1].template': 'glossy' has no templates/glossy.html.j2 (use one of: briefing)" in result.stderr
+    assert "config.yaml: reports[1].template: 'glossy' has no templates/glossy.html.j2 (use one of: briefing)" in result.stderr
