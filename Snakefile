@@ -7,7 +7,12 @@ import sys
 from snakemake.utils import min_version, validate
 
 import briefing.schema
-from briefing.config import check_config, exit_on_problems, report_settings
+from briefing.config import (
+    check_config,
+    exit_on_problems,
+    previous_editions,
+    report_settings,
+)
 
 min_version("9.0")
 
@@ -23,6 +28,7 @@ validate(config, "schemas/config.schema.yaml")
 exit_on_problems(check_config(config, workflow.basedir))
 
 REPORTS = {report["id"]: report for report in config["reports"]}
+PREVIOUS = previous_editions(config["reports"])
 TABLES = {table.name: table for table in briefing.schema.TABLES}
 NARRATIVE = briefing.schema.NARRATIVE_PARTS
 # Jobs run `python -m briefing` with the Python that runs snakemake, activated or not.
@@ -45,7 +51,20 @@ wildcard_constraints:
 
 
 def narrative_of(report):
-    return [f"{REPORTS[report]['narrative']}/{part}.md" for part in NARRATIVE]
+    """The report's Markdown: the required parts, and the optional ones it has."""
+    folder = REPORTS[report]["narrative"]
+    optional = briefing.schema.OPTIONAL_NARRATIVE_PARTS
+    return [f"{folder}/{part}.md" for part in NARRATIVE] + [
+        f"{folder}/{part}.md"
+        for part in optional
+        if os.path.isfile(f"{folder}/{part}.md")
+    ]
+
+
+def previous_context(wildcards):
+    """The context of the edition before this one in its series; none for a first edition."""
+    before = PREVIOUS[wildcards.report]
+    return [f"build/{before}/context.json"] if before else []
 
 
 def template_of(wildcards):
@@ -119,27 +138,59 @@ rule context:
         "--issuer {params.issuer:q} --out {output:q} 2>&1 | tee {log:q}"
 
 
-rule chart:
+rule changes:
+    input:
+        context="build/{report}/context.json",
+        previous=previous_context,
+        code=code(),
+    output:
+        "build/{report}/changes.json",
+    log:
+        "build/logs/{report}/changes.log",
+    conda:
+        "envs/briefing.yaml"
+    shell:
+        "python -m briefing changes --context {input.context:q} --previous={input.previous:q} "
+        "--out {output:q} 2>&1 | tee {log:q}"
+
+
+rule timeline:
     input:
         events="build/dataset/events.json",
         code=code(),
     output:
         "build/{report}/timeline.svg",
     log:
-        "build/logs/{report}/chart.log",
+        "build/logs/{report}/timeline.log",
     conda:
         "envs/briefing.yaml"
     params:
         as_of=lambda w: REPORTS[w.report]["as_of"],
     shell:
-        "python -m briefing chart --dataset build/dataset --as-of {params.as_of} "
+        "python -m briefing timeline --dataset build/dataset --as-of {params.as_of} "
         "--out {output:q} 2>&1 | tee {log:q}"
+
+
+rule calibration:
+    input:
+        context="build/{report}/context.json",
+        code=code(),
+    output:
+        "build/{report}/calibration.svg",
+    log:
+        "build/logs/{report}/calibration.log",
+    conda:
+        "envs/briefing.yaml"
+    shell:
+        "python -m briefing calibration --context {input.context:q} --out {output:q} 2>&1 | tee {log:q}"
 
 
 rule html:
     input:
         context="build/{report}/context.json",
-        chart="build/{report}/timeline.svg",
+        changes="build/{report}/changes.json",
+        timeline="build/{report}/timeline.svg",
+        calibration="build/{report}/calibration.svg",
         templates=template_files,
         code=code(),
     output:
@@ -153,7 +204,8 @@ rule html:
     params:
         template=template_of,
     shell:
-        "python -m briefing html --context {input.context:q} --chart {input.chart:q} "
+        "python -m briefing html --context {input.context:q} --changes {input.changes:q} "
+        "--figure timeline={input.timeline:q} --figure calibration={input.calibration:q} "
         "--templates templates --template {params.template} --out {output:q} 2>&1 | tee {log:q}"
 
 

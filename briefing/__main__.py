@@ -12,9 +12,9 @@ import json
 import sys
 from pathlib import Path
 
-from briefing import charts, context, pdf, render
+from briefing import changes, charts, context, pdf, render
 from briefing.load import LINE, DataError, Problem, check_citations, decode, load_table
-from briefing.schema import NARRATIVE_PARTS, TABLES
+from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
 
 
 def write_text(path: Path, text: str) -> None:
@@ -39,31 +39,49 @@ def cmd_validate(args) -> None:
     write_text(Path(args.out), dumps(frame.drop(columns=LINE).to_dict("records")))
 
 
+def narrative_paths(folder: Path) -> dict[str, Path]:
+    """The report's Markdown files by part: the required ones, and the optional ones present."""
+    parts = [*NARRATIVE_PARTS, *(p for p in OPTIONAL_NARRATIVE_PARTS if (folder / f"{p}.md").is_file())]
+    return {part.replace("-", "_"): folder / f"{part}.md" for part in parts}
+
+
 def cmd_context(args) -> None:
     report = json.loads(args.report)
     tables = context.read_tables({t.name: Path(args.dataset) / f"{t.name}.json" for t in TABLES})
-    paths = {part: Path(report["narrative"]) / f"{part}.md" for part in NARRATIVE_PARTS}
-    narrative = {part.replace("-", "_"): decode(path.read_bytes()) for part, path in paths.items()}
+    paths = narrative_paths(Path(report["narrative"]))
+    narrative = {part: decode(path.read_bytes()) for part, path in paths.items()}
     built = context.build_context(tables, report, narrative, args.issuer)
     citable = {s["id"] for s in built["sources"]}
-    problems = [p for part, path in paths.items() for p in check_citations(narrative[part.replace("-", "_")], str(path), citable)]
+    problems = [p for part, path in paths.items() for p in check_citations(narrative[part], str(path), citable)]
     if problems:
         raise DataError(problems)
     write_text(Path(args.out), dumps(built))
 
 
-def cmd_chart(args) -> None:
+def read_json(path: str | Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def cmd_changes(args) -> None:
+    previous = read_json(args.previous) if args.previous else None
+    write_text(Path(args.out), dumps(changes.edition_changes(previous, read_json(args.context))))
+
+
+def cmd_timeline(args) -> None:
     tables = context.read_tables({"events": Path(args.dataset) / "events.json"})
     as_of = dt.date.fromisoformat(args.as_of)
     events = context.events_as_of(tables["events"], as_of)
-    write_text(
-        Path(args.out), charts.timeline_svg(events, as_of, f"Timeline of events to {context.display_date(args.as_of)}, by escalation score")
-    )
+    title = f"Timeline of events to {context.display_date(args.as_of)}, by escalation score"
+    write_text(Path(args.out), charts.timeline_svg(events, as_of, title))
+
+
+def cmd_calibration(args) -> None:
+    write_text(Path(args.out), charts.calibration_svg(read_json(args.context)["ledger"]["calibration"]))
 
 
 def cmd_html(args) -> None:
-    data = json.loads(Path(args.context).read_text(encoding="utf-8"))
-    figures = {"timeline": Path(args.chart).read_text(encoding="utf-8")}
+    data = read_json(args.context) | {"changes": read_json(args.changes)}
+    figures = {name: Path(path).read_text(encoding="utf-8") for name, path in (figure.split("=", 1) for figure in args.figure)}
     write_text(Path(args.out), render.render(Path(args.templates), args.template, data, figures))
 
 
@@ -97,15 +115,27 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.set_defaults(run=cmd_context)
 
-    p = steps.add_parser("chart", help="the timeline figure")
+    p = steps.add_parser("changes", help="what changed since the previous edition of a series")
+    p.add_argument("--context", required=True)
+    p.add_argument("--previous", default="", help="the previous edition's context; empty for a first edition")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_changes)
+
+    p = steps.add_parser("timeline", help="the timeline figure")
     p.add_argument("--dataset", required=True)
     p.add_argument("--as-of", required=True)
     p.add_argument("--out", required=True)
-    p.set_defaults(run=cmd_chart)
+    p.set_defaults(run=cmd_timeline)
+
+    p = steps.add_parser("calibration", help="the calibration figure of scored forecasts")
+    p.add_argument("--context", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_calibration)
 
     p = steps.add_parser("html", help="render a template")
     p.add_argument("--context", required=True)
-    p.add_argument("--chart", required=True)
+    p.add_argument("--changes", required=True)
+    p.add_argument("--figure", action="append", default=[], help="NAME=FILE of an SVG figure the template shows")
     p.add_argument("--templates", required=True)
     p.add_argument("--template", required=True)
     p.add_argument("--out", required=True)

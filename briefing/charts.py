@@ -94,3 +94,51 @@ def describe(events: pd.DataFrame, first: dt.date, end: dt.date) -> str:
         f"{len(events)} events from {first.year} to {end.isoformat()} ({parts}); "
         f"{escalations} escalatory, {len(events) - escalations} neutral or de-escalatory."
     )
+
+
+CAL_SIZE, CAL_MARGIN = 300, 44
+
+
+def calibration_svg(bins: list[dict]) -> str:
+    """Stated probability (x) against how often such forecasts came true (y), dots sized by count."""
+    span = CAL_SIZE - 2 * CAL_MARGIN + 20
+
+    def x(p: float) -> float:
+        return CAL_MARGIN + p * span
+
+    def y(p: float) -> float:
+        return CAL_SIZE - CAL_MARGIN + 6 - p * span
+
+    total = sum(b["count"] for b in bins)
+    described = "; ".join(
+        f"{b['count']} forecast{'s' if b['count'] != 1 else ''} stated {round(b['low'] * 100)}-{round(b['high'] * 100)}% came true {round(b['observed'] * 100)}% of the time"
+        for b in bins
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CAL_SIZE + 40} {CAL_SIZE}" width="{CAL_SIZE + 40}" height="{CAL_SIZE}" role="img" aria-labelledby="calibration-title calibration-desc" font-family="{FONT}" font-size="10">',
+        '<title id="calibration-title">Calibration of scored forecasts</title>',
+        f'<desc id="calibration-desc">{escape(described or "No forecast has been scored yet.")}</desc>',
+    ]
+    for tick in range(0, 101, 20):
+        p = tick / 100
+        out.append(f'<line x1="{x(0):.1f}" x2="{x(1):.1f}" y1="{y(p):.1f}" y2="{y(p):.1f}" stroke="#e3e6ea"/>')
+        out.append(f'<line x1="{x(p):.1f}" x2="{x(p):.1f}" y1="{y(0):.1f}" y2="{y(1):.1f}" stroke="#e3e6ea"/>')
+        out.append(f'<text x="{x(0) - 6:.1f}" y="{y(p) + 3.5:.1f}" text-anchor="end" fill="#4a4f57">{tick}%</text>')
+        out.append(f'<text x="{x(p):.1f}" y="{y(0) + 15:.1f}" text-anchor="middle" fill="#4a4f57">{tick}%</text>')
+    out.append(f'<line x1="{x(0):.1f}" y1="{y(0):.1f}" x2="{x(1):.1f}" y2="{y(1):.1f}" stroke="#8a8f98" stroke-dasharray="4 3"/>')
+    out.append(
+        f'<text x="{x(0.66):.1f}" y="{y(0.58):.1f}" fill="#8a8f98" transform="rotate(-45 {x(0.66):.1f} {y(0.58):.1f})">perfect calibration</text>'
+    )
+    out.append(f'<text x="{x(0.5):.1f}" y="{CAL_SIZE - 4}" text-anchor="middle" fill="#1f2329" font-weight="600">Stated probability</text>')
+    out.append(
+        f'<text x="12" y="{y(0.5):.1f}" text-anchor="middle" fill="#1f2329" font-weight="600" transform="rotate(-90 12 {y(0.5):.1f})">Came true</text>'
+    )
+    for b in bins:
+        cx, cy = x(b["mean_probability"]), y(b["observed"])
+        radius = 3.5 + 6 * (b["count"] / max(total, 1)) ** 0.5
+        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="#1b3a5c" fill-opacity="0.85" stroke="#ffffff"/>')
+        out.append(f'<text x="{cx + radius + 3:.1f}" y="{cy + 3.5:.1f}" fill="#1f2329">n={b["count"]}</text>')
+    if not bins:
+        out.append(f'<text x="{x(0.5):.1f}" y="{y(0.5):.1f}" text-anchor="middle" fill="#4a4f57">No forecast scored yet</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"

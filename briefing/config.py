@@ -49,3 +49,16 @@ def exit_on_problems(problems: list[Problem]) -> None:
 def report_settings(report: dict) -> str:
     """A report's settings as one JSON argument; as a rule's params, a change reruns the rule."""
     return json.dumps(report, sort_keys=True, ensure_ascii=False)
+
+
+def previous_editions(reports: list[dict]) -> dict[str, str | None]:
+    """For each report, the edition before it in its series (by as-of date), or None."""
+    previous: dict[str, str | None] = {}
+    series: dict[str, list[dict]] = {}
+    for report in reports:
+        series.setdefault(report.get("series") or report["id"], []).append(report)
+    for editions in series.values():
+        ordered = sorted(editions, key=lambda r: (r["as_of"], r["id"]))
+        for before, report in zip([None, *ordered], ordered):
+            previous[report["id"]] = before["id"] if before else None
+    return previous

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from briefing import scoring
 from briefing.load import parse_date
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, RELIABILITY_GRADES, UNATTRIBUTED
 
@@ -126,35 +127,61 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
     return groups
 
 
-def forecast_rows(
-    forecasts: pd.DataFrame, analysts: pd.DataFrame, sources: pd.DataFrame, cites: dict[str, dict], as_of: dt.date
-) -> list[dict]:
+def outcomes_as_of(forecasts: pd.DataFrame, outcomes: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Each forecast's outcome as known on the as-of date: one resolved later is still open."""
+    known = outcomes[outcomes["resolved_on"].map(lambda d: bool(d) and start_of(d) <= as_of)].set_index("forecast")
+    merged = forecasts.join(known[["outcome", "resolved_on", "note", "citation"]].add_prefix("outcome_"), on="id")
+    merged["outcome"] = merged.pop("outcome_outcome").fillna("open")
+    for column in ("outcome_resolved_on", "outcome_note", "outcome_citation"):
+        merged[column] = merged[column].fillna("")
+    merged["brier"] = [scoring.brier(p, o) for p, o in zip(merged["probability"], merged["outcome"])]
+    return merged
+
+
+def forecast_rows(forecasts: pd.DataFrame, sources: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) -> list[dict]:
     """Forecasts, most consequential first: still open, then impact, probability, nearest horizon."""
-    by_source = sources.set_index("id", drop=False)
     ranked = forecasts.assign(
         rank=[IMPACTS.index(i) for i in forecasts["impact"]],
-        passed=forecasts["horizon"].map(start_of) < as_of,
+        settled=(forecasts["outcome"] != "open") | (forecasts["horizon"].map(start_of) < as_of),
     )
     ranked = ranked.sort_values(
-        ["passed", "rank", "probability", "horizon", "id"], ascending=[True, True, False, True, True], kind="stable"
+        ["settled", "rank", "probability", "horizon", "id"], ascending=[True, True, False, True, True], kind="stable"
     )
     return [
         {
             "id": f["id"],
             "statement": f["statement"],
-            "by": asserter(f["forecaster"], by_source.loc[f["source"]], analysts),
+            "by": f["by"],
             "made_on": display_date(f["made_on"]),
             "horizon": display_date(f["horizon"]),
             "term": f["estimative_term"],
+            "probability": float(f["probability"]),
             "percent": round(float(f["probability"]) * 100),
             "inferred": bool(f["probability_inferred"]),
             "criteria": f["resolution_criteria"],
             "impact": f["impact"],
-            "horizon_passed": bool(f["passed"]),
+            "horizon_passed": bool(start_of(f["horizon"]) < as_of),
+            "outcome": f["outcome"],
+            "resolved_on": display_date(f["outcome_resolved_on"]) if f["outcome_resolved_on"] else "",
+            "outcome_note": f["outcome_note"],
+            "outcome_citation": f["outcome_citation"],
+            "brier": None if f["brier"] is None or pd.isna(f["brier"]) else round(float(f["brier"]), 4),
             "citation": cites[f["source"]],
         }
         for _, f in ranked.iterrows()
     ]
+
+
+def ledger(forecasts: pd.DataFrame) -> dict:
+    """The track record: overall and per forecaster, with the calibration table."""
+    who = forecasts.assign(who=[b["name"] for b in forecasts["by"]])
+    rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in scoring.summarise(who).items()}
+    return {
+        **rounded,
+        "baseline": scoring.BASELINE,
+        "forecasters": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in scoring.by_forecaster(who)],
+        "calibration": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in scoring.calibration(who)],
+    }
 
 
 def explanation_matrix(groups: list[dict], hypotheses: pd.DataFrame) -> dict:
@@ -209,8 +236,12 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     motives = tables["motives"][tables["motives"]["source"].isin(known)]
     forecasts = tables["forecasts"]
     forecasts = forecasts[forecasts["source"].isin(known) & (forecasts["made_on"].map(start_of) <= as_of)]
+    by_source = sources.set_index("id", drop=False)
+    forecasts = outcomes_as_of(forecasts, tables["outcomes"], as_of).assign(
+        by=[asserter(f, by_source.loc[s], tables["analysts"]) for f, s in zip(forecasts["forecaster"], forecasts["source"])]
+    )
     groups = motives_by_actor(motives, tables, sources, cites)
-    forecast_list = forecast_rows(forecasts, tables["analysts"], sources, cites, as_of)
+    forecast_list = forecast_rows(forecasts, sources, cites, as_of)
     return {
         "report": {
             "id": report["id"],
@@ -228,6 +259,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "actors": groups,
         "forecasts": forecast_list,
         "top_forecasts": forecast_list[:3],
+        "ledger": ledger(forecasts),
         "matrix": explanation_matrix(groups, tables["hypotheses"]),
         "sources": source_rows(sources),
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],

@@ -19,6 +19,8 @@ from briefing.schema import (
     ESTIMATIVE_TERMS,
     LIST_SEPARATOR,
     MAX_QUOTE_WORDS,
+    OUTCOMES,
+    SCORED_OUTCOMES,
     TABLES,
     TABLES_BY_NAME,
     UNATTRIBUTED,
@@ -198,7 +200,8 @@ def validate_table(frame: pd.DataFrame, table: Table, label: str) -> list[Proble
     first_line: dict[str, int] = {}
     for key, line in zip(frame[table.key], frame[LINE]):
         if key and key in first_line:
-            problems.append(Problem(label, line, table.key, f"{shown(key)} is already used on line {first_line[key]}; ids must be unique"))
+            rule = "ids must be unique" if table.key == "id" else f"each {table.key} has one row"
+            problems.append(Problem(label, line, table.key, f"{shown(key)} is already used on line {first_line[key]}; {rule}"))
         first_line.setdefault(key, line)
     return problems
 
@@ -248,6 +251,41 @@ def check_forecasts(forecasts: pd.DataFrame, label: str) -> list[Problem]:
             problems.append(
                 Problem(
                     label, row[LINE], "horizon", f"{row['horizon']} is before made_on {row['made_on']}; a forecast's horizon follows it"
+                )
+            )
+    return problems
+
+
+def check_outcomes(outcomes: pd.DataFrame, forecasts: pd.DataFrame | None, label: str) -> list[Problem]:
+    """A resolved forecast has its date, note and citation, and is not resolved before it was made."""
+    problems = []
+    made = dict(zip(forecasts["id"], forecasts["made_on"])) if forecasts is not None else {}
+    for _, row in outcomes.iterrows():
+        outcome, resolved = row["outcome"], row["resolved_on"]
+        if outcome == "open" and resolved:
+            problems.append(
+                Problem(
+                    label, row[LINE], "resolved_on", f"{shown(resolved)} is set but the outcome is open; clear the date or set the outcome"
+                )
+            )
+        if outcome in OUTCOMES and outcome != "open" and not resolved:
+            problems.append(
+                Problem(
+                    label, row[LINE], "resolved_on", f"is empty; a forecast resolved {outcome} needs the date it was resolved (YYYY-MM-DD)"
+                )
+            )
+        if outcome in (*SCORED_OUTCOMES, "partial") and not row["citation"]:
+            problems.append(
+                Problem(label, row[LINE], "citation", f"is empty; a forecast resolved {outcome} needs the public record it rests on")
+            )
+        made_on = made.get(row["forecast"], "")
+        if resolved and made_on and parse_date(resolved, "day") and parse_date(made_on, "day") and resolved < made_on:
+            problems.append(
+                Problem(
+                    label,
+                    row[LINE],
+                    "resolved_on",
+                    f"{resolved} is before the forecast was made ({made_on}); a forecast cannot resolve before it is made",
                 )
             )
     return problems
@@ -348,6 +386,8 @@ def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.Dat
             problems += check_forecasts(frame, labels[name])
         if name == "motives":
             problems += check_quotes(frame, others.get("sources"), labels[name], archive)
+        if name == "outcomes":
+            problems += check_outcomes(frame, others.get("forecasts"), labels[name])
     if problems:
         raise DataError(problems)
     return typed(frame, table)

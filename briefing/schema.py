@@ -40,6 +40,13 @@ RELIABILITY_GRADES: dict[str, str] = {
 NARRATIVE_PARTS = ("bottom-line", "key-judgments")
 """Markdown files every report's narrative directory holds, e.g. bottom-line.md."""
 
+OPTIONAL_NARRATIVE_PARTS = ("outlook",)
+"""Markdown files a report's narrative directory may hold: outlook.md, the indicators to watch."""
+
+OUTCOMES = ("open", "yes", "no", "partial", "ambiguous")
+SCORED_OUTCOMES = ("yes", "no")
+"""Only a plain yes or no is scored; partial and ambiguous outcomes are counted, not scored."""
+
 EVENT_CATEGORIES = ("military", "diplomatic", "political", "economic", "information")
 IMPACTS = ("high", "medium", "low")
 MAX_QUOTE_WORDS = 30
@@ -227,6 +234,22 @@ TABLES: tuple[Table, ...] = (
             Column("note", required=False),
         ),
         help="dated, checkable predictions with their estimative probability",
+    ),
+)
+
+TABLES = (
+    *TABLES,
+    Table(
+        "outcomes",
+        (
+            Column("forecast", "id", references="forecasts", help="the forecast this row resolves; one row per forecast"),
+            Column("outcome", "enum", choices=OUTCOMES),
+            Column("resolved_on", "day", required=False, help="YYYY-MM-DD when the outcome became known; empty while open"),
+            Column("note", help="how it resolved and why, or why it is still open"),
+            Column("citation", required=False, help="the public record it rests on; required for yes, no and partial"),
+        ),
+        help="what became of each forecast, judged against its resolution criteria",
+        key="forecast",
     ),
 )
 

@@ -117,3 +117,31 @@ def test_counts_match_what_is_shown(tables):
     assert shown["counts"]["events"] == len(shown["events"])
     assert shown["counts"]["forecasts"] == len(shown["forecasts"])
     assert shown["counts"]["motives"] == sum(len(g["motives"]) for g in shown["actors"])
+
+
+def outcome_of(tables, forecast, as_of):
+    return next(f for f in context(tables, as_of=as_of)["forecasts"] if f["id"] == forecast)
+
+
+def test_an_outcome_known_one_day_after_the_as_of_date_is_still_open(data_dir):
+    from helpers import rows, write_rows
+
+    records = rows(data_dir / "outcomes.csv")
+    for r in records:
+        if r["forecast"] == "f01":
+            r.update(outcome="yes", resolved_on="2020-10-10", citation="Public record", note="Resolved.")
+    write_rows(data_dir / "outcomes.csv", records)
+    tables = load_dataset(data_dir)
+    before = outcome_of(tables, "f01", "2020-10-09")
+    assert (before["outcome"], before["brier"], before["outcome_note"]) == ("open", None, "")
+    on_the_day = outcome_of(tables, "f01", "2020-10-10")
+    assert on_the_day["outcome"] == "yes"
+    assert on_the_day["brier"] == pytest.approx((on_the_day["probability"] - 1) ** 2)
+
+
+def test_the_ledger_counts_only_what_the_edition_may_know(tables):
+    june = context(tables, as_of="2020-06-30")["ledger"]
+    later = context(tables, as_of="2026-11-26")["ledger"]
+    assert june["forecasts"] == later["forecasts"]
+    assert june["open"] >= later["open"]
+    assert later["scored"] + later["partial"] + later["ambiguous"] + later["open"] == later["forecasts"]

@@ -205,3 +205,49 @@ def test_parse_date_reads_each_precision_as_the_start_of_its_period():
     assert str(parse_date("2020-06", "month")) == "2020-06-01"
     assert str(parse_date("2020", "year")) == "2020-01-01"
     assert parse_date("2020-6-1", "day") is None
+
+
+def outcome_line(data_dir, forecast_id: str, **cells) -> int:
+    records = rows(data_dir / "outcomes.csv")
+    index = next(i for i, r in enumerate(records) if r["forecast"] == forecast_id)
+    records[index].update(cells)
+    write_rows(data_dir / "outcomes.csv", records)
+    return index + 2
+
+
+def test_a_resolved_forecast_needs_its_date_and_citation(data_dir):
+    line = outcome_line(data_dir, "f01", outcome="yes", resolved_on="", citation="")
+    assert problems(data_dir) == [
+        f"{data_dir}/outcomes.csv:{line}: column 'citation': is empty; a forecast resolved yes needs the public record it rests on",
+        f"{data_dir}/outcomes.csv:{line}: column 'resolved_on': is empty; a forecast resolved yes needs the date it was resolved (YYYY-MM-DD)",
+    ]
+
+
+def test_an_open_forecast_has_no_resolution_date(data_dir):
+    line = outcome_line(data_dir, "f01", outcome="open", resolved_on="2021-01-01")
+    assert problems(data_dir) == [
+        f"{data_dir}/outcomes.csv:{line}: column 'resolved_on': '2021-01-01' is set but the outcome is open; clear the date or set the outcome"
+    ]
+
+
+def test_a_forecast_cannot_resolve_before_it_was_made(data_dir):
+    made_on = next(r for r in rows(data_dir / "forecasts.csv") if r["id"] == "f01")["made_on"]
+    line = outcome_line(data_dir, "f01", outcome="no", resolved_on="2019-12-31", citation="Public record")
+    assert problems(data_dir) == [
+        f"{data_dir}/outcomes.csv:{line}: column 'resolved_on': 2019-12-31 is before the forecast was made ({made_on}); a forecast cannot resolve before it is made"
+    ]
+
+
+def test_an_outcome_for_an_unknown_forecast(data_dir):
+    line = outcome_line(data_dir, "f01", forecast="f99")
+    assert problems(data_dir) == [
+        f"{data_dir}/outcomes.csv:{line}: column 'forecast': 'f99' is not an id in {data_dir}/forecasts.csv (add it there, or fix the spelling)"
+    ]
+
+
+def test_a_forecast_has_one_outcome_row(data_dir):
+    records = rows(data_dir / "outcomes.csv")
+    write_rows(data_dir / "outcomes.csv", [*records, records[0]])
+    assert problems(data_dir) == [
+        f"{data_dir}/outcomes.csv:{len(records) + 2}: column 'forecast': 'f01' is already used on line 2; each forecast has one row"
+    ]

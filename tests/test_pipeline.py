@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_project, report_ids, snakemake
-from helpers import set_cell
+from helpers import rows, set_cell, write_rows
 from pypdf import PdfReader
 
 SECTIONS = [
@@ -101,8 +101,9 @@ def test_every_section_has_its_content(built):
 
 
 def test_citations_are_footnotes_in_the_pdf(built):
-    third = pdf(built, "briefing.pdf").pages[2].extract_text()
-    assert re.search(r"^1\. .*\d{4} \[\d+\]", third, re.MULTILINE), third[-800:]
+    pages = [page.extract_text() for page in pdf(built, "briefing.pdf").pages]
+    bottom_line = next(page for page in pages[2:] if "Bottom line" in page)
+    assert re.search(r"^1\. .*\d{4} \[\d+\]", bottom_line, re.MULTILINE), bottom_line[-800:]
 
 
 def test_only_the_shipped_fonts_are_used_and_all_are_embedded(built):
@@ -160,18 +161,11 @@ def test_nothing_to_do_after_a_build(rebuilt):
 def test_editing_one_forecast_reruns_only_what_depends_on_it(rebuilt):
     set_cell(rebuilt / "data/forecasts.csv", "f01", "statement", "An edited forecast statement.")
     result = snakemake(rebuilt, "-n", "--quiet", "rules")
-    out = result.stdout + result.stderr
-    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", out, re.MULTILINE))
-    reports = len(report_ids(rebuilt))
-    assert jobs == {
-        "validate": "1",
-        "context": str(reports),
-        "html": str(2 * reports),
-        "pdf": str(2 * reports),
-        "all": "1",
-        "total": str(2 + 5 * reports),
-    }
-    assert "chart" not in jobs
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout + result.stderr, re.MULTILINE))
+    n = len(report_ids(rebuilt))
+    # forecasts.csv and outcomes.csv (which names forecast ids) are validated again; no other table, no timeline
+    expected = {"validate": 2, "context": n, "changes": n, "calibration": n, "html": 2 * n, "pdf": 2 * n, "all": 1}
+    assert jobs == {**{k: str(v) for k, v in expected.items()}, "total": str(sum(expected.values()))}
 
 
 def test_two_builds_from_scratch_are_byte_identical(built, tmp_path):
@@ -200,3 +194,50 @@ def test_a_config_naming_an_unknown_template_is_refused(rebuilt):
     result = snakemake(rebuilt, "-n")
     assert result.returncode != 0
     assert "config.yaml: reports[1].template: 'glossy' has no templates/glossy.html.j2 (use one of: briefing)" in result.stderr
+
+
+def later_outcomes_removed(project: Path, as_of: str) -> None:
+    """Make every forecast resolved after as_of open again, as the data stood back then."""
+    path = project / "data/outcomes.csv"
+    records = rows(path)
+    for r in records:
+        if r["resolved_on"] > as_of:
+            r.update(outcome="open", resolved_on="", citation="", note="Not resolved yet.")
+    write_rows(path, records)
+
+
+def test_the_june_edition_does_not_change_when_later_outcomes_are_added(rebuilt):
+    before = digests(rebuilt / "reports")
+    later_outcomes_removed(rebuilt, "2020-06-30")
+    result = snakemake(rebuilt)
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = digests(rebuilt / "reports")
+    june = [name for name in before if name.startswith("korea-2020-06/")]
+    assert len(june) == 3 and all(before[name] == after[name] for name in june)
+    assert before["korea-retrospective/briefing.pdf"] != after["korea-retrospective/briefing.pdf"]
+
+
+def test_the_retrospective_ledger_lists_every_forecast_with_outcome_and_brier(built):
+    html = (built / "reports/korea-retrospective/briefing.html").read_text(encoding="utf-8")
+    ledger = html.split('<table class="ledger">', 1)[1].split("</table>", 1)[0]
+    forecasts = len(rows(built / "data/forecasts.csv"))
+    assert ledger.count("<tr>") == forecasts + 1  # one row per forecast, plus the header
+    outcomes = rows(built / "data/outcomes.csv")
+    assert ledger.count("Brier ") == sum(o["outcome"] in ("yes", "no") for o in outcomes)
+    text = text_of(pdf(built, "briefing.pdf", "korea-retrospective"))
+    assert "Forecast track record" in text and "Calibration" in text and "Skill vs 50%" in text.replace("SKILL VS 50%", "Skill vs 50%")
+    assert "<svg" in html.split('id="figure-calibration"', 1)[1][:400]
+
+
+def test_the_first_edition_says_it_is_the_first(built):
+    text = text_of(pdf(built, "briefing.pdf", "korea-2020-06"))
+    assert "This is the first edition of this briefing" in text
+
+
+def test_a_later_edition_lists_what_changed_since_the_previous_one(built):
+    text = text_of(pdf(built, "briefing.pdf", "korea-2020-12"))
+    since = text.split("Since the previous edition", 2)[2]  # after the contents entry
+    assert "June 2020 edition" in since[:400]
+    assert "Forecasts resolved" in since and "New events" in since and "Motives added" in since
+    resolved = [o for o in rows(built / "data/outcomes.csv") if "2020-06-30" < o["resolved_on"] <= "2020-12-31"]
+    assert resolved and all(o["outcome"].upper() in since for o in resolved)
