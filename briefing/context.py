@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from briefing import scoring
-from briefing.load import parse_date
-from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, RELIABILITY_GRADES, UNATTRIBUTED
+from briefing.load import CITATION, parse_date
+from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
@@ -208,6 +208,11 @@ def explanation_matrix(groups: list[dict], hypotheses: pd.DataFrame) -> dict:
     }
 
 
+def cited_in(markdown: str) -> set[str]:
+    """Source ids a narrative cites as [@id] or [@a; @b]."""
+    return {key.strip().removeprefix("@") for match in CITATION.finditer(markdown) for key in match.group(1).split(LIST_SEPARATOR)}
+
+
 def source_rows(sources: pd.DataFrame) -> list[dict]:
     return [
         {
@@ -242,6 +247,9 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     )
     groups = motives_by_actor(motives, tables, sources, cites)
     forecast_list = forecast_rows(forecasts, sources, cites, as_of)
+    summary_cites = cited_in(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
+        f["citation"]["id"] for f in forecast_list[:3]
+    }
     return {
         "report": {
             "id": report["id"],
@@ -262,6 +270,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "ledger": ledger(forecasts),
         "matrix": explanation_matrix(groups, tables["hypotheses"]),
         "sources": source_rows(sources),
+        "summary_sources": [row for row in source_rows(sources) if row["id"] in summary_cites],
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),

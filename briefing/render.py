@@ -13,9 +13,10 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from briefing import load
 from briefing.schema import LIST_SEPARATOR
 
-CITATION = re.compile(r"\s*\[@([a-z0-9 ;@-]+)\]")  # the space before a citation goes: calls hug the word
+CITATION = re.compile(r"\s*" + load.CITATION.pattern)  # the space before a citation goes: calls hug the word
 _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
 
 
