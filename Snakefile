@@ -7,6 +7,7 @@ import sys
 from snakemake.utils import min_version, validate
 
 import briefing.schema
+from briefing.provenance import pipeline_commit
 from briefing.config import (
     check_config,
     exit_on_problems,
@@ -20,6 +21,9 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 envvars:
     "PATH",
 
@@ -29,6 +33,17 @@ exit_on_problems(check_config(config, workflow.basedir))
 
 REPORTS = {report["id"]: report for report in config["reports"]}
 PREVIOUS = previous_editions(config["reports"])
+# A params value: a new commit of the pipeline's code reruns the manifests that record it.
+COMMIT = config.get("pipeline_commit") or pipeline_commit(workflow.basedir) or ""
+PIPELINE_FILES = sorted(
+    path
+    for path in ["Snakefile", "requirements.lock"]
+    + expand(
+        "briefing/{module}.py", module=glob_wildcards("briefing/{module}.py").module
+    )
+    + expand("templates/{path}", path=glob_wildcards("templates/{path}").path)
+    if os.path.isfile(path)
+)
 TABLES = {table.name: table for table in briefing.schema.TABLES}
 NARRATIVE = briefing.schema.NARRATIVE_PARTS
 # Jobs run `python -m briefing` with the Python that runs snakemake, activated or not.
@@ -85,6 +100,24 @@ def referenced_tables(wildcards):
     return [f"data/{name}.csv" for name in TABLES[wildcards.table].references]
 
 
+def previous_settings(wildcards):
+    before = PREVIOUS[wildcards.report]
+    return report_settings(REPORTS[before]) if before else ""
+
+
+def previous_narrative(wildcards):
+    before = PREVIOUS[wildcards.report]
+    return narrative_of(before) if before else []
+
+
+def pdf_extras(wildcards):
+    """The briefing is archival PDF/A-3a carrying its inputs; the summary is a tagged PDF."""
+    if wildcards.document == "summary":
+        return "--pages 1"
+    folder = f"build/{wildcards.report}"
+    return f"--variant pdf/a-3a --attach {folder}/attachments --manifest {folder}/manifest.json"
+
+
 def html_of(wildcards):
     """The briefing's HTML is itself an output; the summary's is an intermediate file."""
     folder = "reports" if wildcards.document == "briefing" else "build"
@@ -138,6 +171,45 @@ rule context:
         "--issuer {params.issuer:q} --out {output:q} 2>&1 | tee {log:q}"
 
 
+rule attachments:
+    input:
+        tables=expand("build/dataset/{table}.json", table=TABLES),
+        narrative=lambda w: narrative_of(w.report),
+        previous=previous_narrative,
+        code=code(),
+    output:
+        directory("build/{report}/attachments"),
+    log:
+        "build/logs/{report}/attachments.log",
+    conda:
+        "envs/briefing.yaml"
+    params:
+        report=lambda w: report_settings(REPORTS[w.report]),
+        previous=previous_settings,
+        issuer=config["issuer"],
+    shell:
+        "python -m briefing attachments --dataset build/dataset --report {params.report:q} "
+        "--previous={params.previous:q} --issuer {params.issuer:q} --out {output:q} 2>&1 | tee {log:q}"
+
+
+rule manifest:
+    input:
+        attachments="build/{report}/attachments",
+        pipeline=PIPELINE_FILES,
+    output:
+        "build/{report}/manifest.json",
+    log:
+        "build/logs/{report}/manifest.log",
+    conda:
+        "envs/briefing.yaml"
+    params:
+        report=lambda w: report_settings(REPORTS[w.report]),
+        commit=COMMIT,
+    shell:
+        "python -m briefing manifest --report {params.report:q} --attachments {input.attachments:q} "
+        "--pipeline-file {input.pipeline:q} --commit={params.commit:q} --out {output:q} 2>&1 | tee {log:q}"
+
+
 rule changes:
     input:
         context="build/{report}/context.json",
@@ -157,9 +229,15 @@ rule changes:
 rule timeline:
     input:
         events="build/dataset/events.json",
+        sources="build/dataset/sources.json",
         code=code(),
     output:
-        "build/{report}/timeline.svg",
+        report(
+            "build/{report}/timeline.svg",
+            caption="report/timeline.rst",
+            category="Figures",
+            subcategory="{report}",
+        ),
     log:
         "build/logs/{report}/timeline.log",
     conda:
@@ -176,7 +254,12 @@ rule calibration:
         context="build/{report}/context.json",
         code=code(),
     output:
-        "build/{report}/calibration.svg",
+        report(
+            "build/{report}/calibration.svg",
+            caption="report/calibration.rst",
+            category="Figures",
+            subcategory="{report}",
+        ),
     log:
         "build/logs/{report}/calibration.log",
     conda:
@@ -191,10 +274,16 @@ rule html:
         changes="build/{report}/changes.json",
         timeline="build/{report}/timeline.svg",
         calibration="build/{report}/calibration.svg",
+        manifest="build/{report}/manifest.json",
         templates=template_files,
         code=code(),
     output:
-        "{folder}/{report}/{document}.html",
+        report(
+            "{folder}/{report}/{document}.html",
+            caption="report/html.rst",
+            category="HTML",
+            subcategory="{report}",
+        ),
     log:
         "build/logs/{report}/{folder}-{document}-html.log",
     wildcard_constraints:
@@ -205,6 +294,7 @@ rule html:
         template=template_of,
     shell:
         "python -m briefing html --context {input.context:q} --changes {input.changes:q} "
+        "--manifest {input.manifest:q} "
         "--figure timeline={input.timeline:q} --figure calibration={input.calibration:q} "
         "--templates templates --template {params.template} --out {output:q} 2>&1 | tee {log:q}"
 
@@ -217,9 +307,19 @@ rule pdf:
             "templates/fonts/{font}.woff2",
             font=sorted(glob_wildcards("templates/fonts/{font}.woff2").font),
         ),
+        carried=lambda w: (
+            [f"build/{w.report}/attachments", f"build/{w.report}/manifest.json"]
+            if w.document == "briefing"
+            else []
+        ),
         code=code(),
     output:
-        "reports/{report}/{document}.pdf",
+        report(
+            "reports/{report}/{document}.pdf",
+            caption="report/briefing.rst",
+            category="Reports",
+            subcategory="{report}",
+        ),
     log:
         "build/logs/{report}/{document}-pdf.log",
     benchmark:
@@ -228,9 +328,9 @@ rule pdf:
         "envs/briefing.yaml"
     params:
         as_of=lambda w: REPORTS[w.report]["as_of"],
-        pages=lambda w: "--pages 1" if w.document == "summary" else "",
+        extras=pdf_extras,
     shell:
         "python -m briefing pdf --html {input.html:q} --stylesheet templates/css/print.css "
         "--stylesheet templates/css/{wildcards.document}.css --allow templates "
-        "--allow build/{wildcards.report} --as-of {params.as_of} {params.pages} "
+        "--allow build/{wildcards.report} --as-of {params.as_of} {params.extras} "
         "--out {output:q} 2>&1 | tee {log:q}"

@@ -12,8 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from briefing import changes, charts, context, pdf, render
-from briefing.load import LINE, DataError, Problem, check_citations, decode, load_table
+import yaml
+
+from briefing import changes, charts, context, pdf, provenance, render, verify
+from briefing.load import LINE, DataError, Problem, check_citations, csv_text, decode, load_table, untyped
 from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
 
 
@@ -68,9 +70,9 @@ def cmd_changes(args) -> None:
 
 
 def cmd_timeline(args) -> None:
-    tables = context.read_tables({"events": Path(args.dataset) / "events.json"})
+    tables = context.read_tables({name: Path(args.dataset) / f"{name}.json" for name in ("events", "sources")})
     as_of = dt.date.fromisoformat(args.as_of)
-    events = context.events_as_of(tables["events"], as_of)
+    events = context.events_as_of(tables["events"], set(context.sources_as_of(tables["sources"], as_of)["id"]), as_of)
     title = f"Timeline of events to {context.display_date(args.as_of)}, by escalation score"
     write_text(Path(args.out), charts.timeline_svg(events, as_of, title))
 
@@ -80,21 +82,64 @@ def cmd_calibration(args) -> None:
 
 
 def cmd_html(args) -> None:
-    data = read_json(args.context) | {"changes": read_json(args.changes)}
+    manifest = Path(args.manifest).read_text(encoding="utf-8")
+    data = read_json(args.context) | {"changes": read_json(args.changes), "manifest_digest": provenance.digest(manifest)}
     figures = {name: Path(path).read_text(encoding="utf-8") for name, path in (figure.split("=", 1) for figure in args.figure)}
     write_text(Path(args.out), render.render(Path(args.templates), args.template, data, figures))
 
 
+def cmd_attachments(args) -> None:
+    """The report's own inputs, to travel inside its PDF: data as of its date, narrative, settings."""
+    reports = [json.loads(r) for r in (args.previous, args.report) if r]
+    tables = context.read_tables({t.name: Path(args.dataset) / f"{t.name}.json" for t in TABLES})
+    view = context.edition_view(tables, dt.date.fromisoformat(reports[-1]["as_of"]))
+    out = Path(args.out)
+    for table in TABLES:
+        write_text(out / "data" / table.filename, csv_text(untyped(view[table.name], table)))
+    for report in reports:
+        for _part, path in narrative_paths(Path(report["narrative"])).items():
+            write_text(out / "narrative" / report["id"] / path.name, decode(path.read_bytes()))
+    settings = {
+        "issuer": args.issuer,
+        "source_archive": "",
+        "reports": [r | {"narrative": f"narrative/{r['id']}"} for r in reports],
+    }
+    write_text(out / "config.yaml", yaml.safe_dump(settings, sort_keys=True, allow_unicode=True))
+
+
+def cmd_manifest(args) -> None:
+    report = json.loads(args.report)
+    folder = Path(args.attachments)
+    inputs = provenance.carried_files(folder) | {f"pipeline/{p}": Path(p) for p in args.pipeline_file}
+    made = provenance.manifest(report, inputs, provenance.package_versions(), args.commit or None)
+    write_text(Path(args.out), provenance.dumps(made))
+
+
 def cmd_pdf(args) -> None:
-    epoch = int(dt.datetime.fromisoformat(args.as_of).replace(tzinfo=dt.UTC).timestamp())
+    attachments = {}
+    if args.attach:
+        folder = Path(args.attach)
+        attachments = {name: path.read_bytes() for name, path in provenance.carried_files(folder).items()}
+    if args.manifest:
+        attachments["manifest.json"] = Path(args.manifest).read_bytes()
     pdf.write_pdf(
         Path(args.html).read_text(encoding="utf-8"),
         Path(args.out),
         stylesheets=[Path(s) for s in args.stylesheet],
         roots=[Path(r) for r in args.allow],
-        epoch=epoch,
+        epoch=provenance.epoch(args.as_of),
         pages=args.pages,
+        variant=args.variant,
+        attachments=attachments,
     )
+
+
+def cmd_verify(args) -> None:
+    ok, lines = verify.verify(Path(args.pdf), Path(args.project))
+    for line in lines:
+        print(line)
+    if not ok:
+        raise SystemExit(1)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -135,13 +180,38 @@ def parser() -> argparse.ArgumentParser:
     p = steps.add_parser("html", help="render a template")
     p.add_argument("--context", required=True)
     p.add_argument("--changes", required=True)
+    p.add_argument("--manifest", required=True, help="the build manifest, whose digest the colophon prints")
     p.add_argument("--figure", action="append", default=[], help="NAME=FILE of an SVG figure the template shows")
     p.add_argument("--templates", required=True)
     p.add_argument("--template", required=True)
     p.add_argument("--out", required=True)
     p.set_defaults(run=cmd_html)
 
+    p = steps.add_parser("attachments", help="the data, narrative and settings a report's PDF carries")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--report", required=True, help="the report's settings, as JSON")
+    p.add_argument("--previous", default="", help="the previous edition's settings, as JSON, if any")
+    p.add_argument("--issuer", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_attachments)
+
+    p = steps.add_parser("manifest", help="the build manifest: inputs' SHA-256, versions, commit")
+    p.add_argument("--report", required=True)
+    p.add_argument("--attachments", required=True)
+    p.add_argument("--pipeline-file", nargs="*", default=[])
+    p.add_argument("--commit", default="")
+    p.add_argument("--out", required=True)
+    p.set_defaults(run=cmd_manifest)
+
+    p = steps.add_parser("verify", help="rebuild a PDF from the data it carries and compare the bytes")
+    p.add_argument("pdf")
+    p.add_argument("--project", default=".", help="the checkout whose pipeline rebuilds it (and whose data/ it is compared with)")
+    p.set_defaults(run=cmd_verify)
+
     p = steps.add_parser("pdf", help="typeset HTML as PDF")
+    p.add_argument("--variant", default=None, help="a WeasyPrint PDF variant, e.g. pdf/a-3a")
+    p.add_argument("--attach", default="", help="a folder whose files the PDF carries as attachments")
+    p.add_argument("--manifest", default="", help="the build manifest, attached as manifest.json")
     p.add_argument("--html", required=True)
     p.add_argument("--stylesheet", action="append", default=[])
     p.add_argument("--allow", action="append", required=True, help="directory the renderer may read (first is the base URL)")

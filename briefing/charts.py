@@ -52,8 +52,8 @@ def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
     xs = [_x(d, first, end) for d in starts]
     points = place_points(xs, [int(v) for v in events["escalation"]])
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="timeline-title timeline-desc" font-family="{FONT}" font-size="11">',
-        f'<title id="timeline-title">{escape(title)}</title>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="timeline-title" font-family="{FONT}" font-size="11">',
+        f'<title id="timeline-title">{escape(title)}: {escape(describe(events, first, end))}</title>',
         f'<desc id="timeline-desc">{escape(describe(events, first, end))}</desc>',
     ]
     for level in range(-2, 3):
@@ -115,8 +115,8 @@ def calibration_svg(bins: list[dict]) -> str:
         for b in bins
     )
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CAL_SIZE + 40} {CAL_SIZE}" width="{CAL_SIZE + 40}" height="{CAL_SIZE}" role="img" aria-labelledby="calibration-title calibration-desc" font-family="{FONT}" font-size="10">',
-        '<title id="calibration-title">Calibration of scored forecasts</title>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CAL_SIZE + 40} {CAL_SIZE}" width="{CAL_SIZE + 40}" height="{CAL_SIZE}" role="img" aria-labelledby="calibration-title" font-family="{FONT}" font-size="10">',
+        f'<title id="calibration-title">Calibration of scored forecasts: {escape(described or "none scored yet")}</title>',
         f'<desc id="calibration-desc">{escape(described or "No forecast has been scored yet.")}</desc>',
     ]
     for tick in range(0, 101, 20):

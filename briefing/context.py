@@ -39,11 +39,14 @@ def display_date(value: str, precision: str = "day") -> str:
     return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
-def events_as_of(events: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Events that had begun by the as-of date, oldest first."""
+def events_as_of(events: pd.DataFrame, known_sources: set[str], as_of: dt.date) -> pd.DataFrame:
+    """Events begun by the as-of date that a source known then reports, oldest first.
+
+    Each event keeps only the sources known on the as-of date.
+    """
     starts = [start_of(d, p) for d, p in zip(events["date"], events["date_precision"])]
-    kept = events.assign(start=starts)
-    kept = kept[kept["start"] <= as_of]
+    kept = events.assign(start=starts, sources=[[s for s in cell if s in known_sources] for cell in events["sources"]])
+    kept = kept[(kept["start"] <= as_of) & kept["sources"].map(bool)]
     return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
 
 
@@ -53,6 +56,28 @@ def sources_as_of(sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     kept = sources.assign(start=starts)
     kept = kept[kept["start"] <= as_of].sort_values(["start", "id"], kind="stable").reset_index(drop=True)
     return kept.assign(number=range(1, len(kept) + 1))
+
+
+def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, pd.DataFrame]:
+    """The data as it stood on the as-of date: all an edition may know, and all it is built from.
+
+    Sources published later, and what only they report, are left out; so are forecasts
+    made later and outcomes that became known later (the forecast shows as open).
+    """
+    sources = sources_as_of(tables["sources"], as_of)
+    known = set(sources["id"])
+    forecasts = tables["forecasts"]
+    forecasts = forecasts[forecasts["source"].isin(known) & (forecasts["made_on"].map(start_of) <= as_of)]
+    outcomes = tables["outcomes"]
+    resolved = outcomes["resolved_on"].map(lambda d: bool(d) and start_of(d) <= as_of)
+    return {
+        **tables,
+        "sources": sources,
+        "events": events_as_of(tables["events"], known, as_of),
+        "motives": tables["motives"][tables["motives"]["source"].isin(known)],
+        "forecasts": forecasts,
+        "outcomes": outcomes[resolved & outcomes["forecast"].isin(set(forecasts["id"]))],
+    }
 
 
 def citation(source: pd.Series) -> dict:
@@ -86,7 +111,7 @@ def event_rows(events: pd.DataFrame, actors: pd.DataFrame, cites: dict[str, dict
             "actors": [names[a] for a in e["actors"]],
             "category": e["category"],
             "escalation": int(e["escalation"]),
-            "citations": [cites[s] for s in e["sources"] if s in cites],
+            "citations": [cites[s] for s in e["sources"]],
             "note": e["note"],
         }
         for _, e in events.iterrows()
@@ -127,10 +152,10 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
     return groups
 
 
-def outcomes_as_of(forecasts: pd.DataFrame, outcomes: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Each forecast's outcome as known on the as-of date: one resolved later is still open."""
-    known = outcomes[outcomes["resolved_on"].map(lambda d: bool(d) and start_of(d) <= as_of)].set_index("forecast")
-    merged = forecasts.join(known[["outcome", "resolved_on", "note", "citation"]].add_prefix("outcome_"), on="id")
+def with_outcomes(forecasts: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Each forecast with its outcome (open when there is none yet) and its Brier score."""
+    known = outcomes.set_index("forecast")[["outcome", "resolved_on", "note", "citation"]].add_prefix("outcome_")
+    merged = forecasts.join(known, on="id")
     merged["outcome"] = merged.pop("outcome_outcome").fillna("open")
     for column in ("outcome_resolved_on", "outcome_note", "outcome_citation"):
         merged[column] = merged[column].fillna("")
@@ -234,15 +259,11 @@ def source_rows(sources: pd.DataFrame) -> list[dict]:
 def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict[str, str], issuer: str) -> dict:
     """Everything one report renders, as plain JSON-ready data."""
     as_of = dt.date.fromisoformat(str(report["as_of"]))
-    sources = sources_as_of(tables["sources"], as_of)
-    known = set(sources["id"])
+    view = edition_view(tables, as_of)
+    sources, events, motives, forecasts = view["sources"], view["events"], view["motives"], view["forecasts"]
     cites = {s["id"]: citation(s) for _, s in sources.iterrows()}
-    events = events_as_of(tables["events"], as_of)
-    motives = tables["motives"][tables["motives"]["source"].isin(known)]
-    forecasts = tables["forecasts"]
-    forecasts = forecasts[forecasts["source"].isin(known) & (forecasts["made_on"].map(start_of) <= as_of)]
     by_source = sources.set_index("id", drop=False)
-    forecasts = outcomes_as_of(forecasts, tables["outcomes"], as_of).assign(
+    forecasts = with_outcomes(forecasts, view["outcomes"]).assign(
         by=[asserter(f, by_source.loc[s], tables["analysts"]) for f, s in zip(forecasts["forecaster"], forecasts["source"])]
     )
     groups = motives_by_actor(motives, tables, sources, cites)

@@ -365,6 +365,29 @@ def _readable(problems: list[Problem]) -> bool:
     return not any(p.line in (None, 1) for p in problems)
 
 
+def untyped(frame: pd.DataFrame, table: Table) -> list[list[str]]:
+    """A typed table back as the cells of its CSV file, header first (the inverse of typed)."""
+    cells = [table.column_names]
+    for _, row in frame.iterrows():
+        line = []
+        for column in table.columns:
+            value = row[column.name]
+            if column.is_list:
+                value = LIST_SEPARATOR.join(value)
+            elif column.kind == "yesno":
+                value = "yes" if value else "no"
+            line.append(str(value))
+        cells.append(line)
+    return cells
+
+
+def csv_text(cells: list[list[str]]) -> str:
+    """CSV as this project writes it: UTF-8, LF line endings, quotes only where needed."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(cells)
+    return out.getvalue()
+
+
 def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.DataFrame:
     """One table, validated and typed, checked against the tables it references.
 

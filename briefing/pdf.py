@@ -7,6 +7,8 @@ warning or error WeasyPrint logs fails the build instead of shipping a silently 
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import logging
 import os
 from html import escape
@@ -62,8 +64,20 @@ def with_stylesheets(html: str, stylesheets: list[Path]) -> str:
     return html.replace("</head>", links + "</head>", 1)
 
 
-def write_pdf(html: str, target: Path, stylesheets: list[Path], roots: list[Path], epoch: int, pages: int | None = None) -> None:
-    """Render html to target atomically; pages, when given, is the exact page count required."""
+def write_pdf(
+    html: str,
+    target: Path,
+    stylesheets: list[Path],
+    roots: list[Path],
+    epoch: int,
+    pages: int | None = None,
+    variant: str | None = None,
+    attachments: dict[str, bytes] | None = None,
+) -> None:
+    """Render html to target atomically; pages, when given, is the exact page count required.
+
+    Attachments carry fixed dates (the epoch), so they add no timestamp of their own.
+    """
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # any timestamp a font subsetter writes is fixed
     fetcher = ProjectFetcher(roots)
     errors = _Complaints()
@@ -71,7 +85,7 @@ def write_pdf(html: str, target: Path, stylesheets: list[Path], roots: list[Path
     weasy_logger.addHandler(errors)
     try:
         document = weasyprint.HTML(string=with_stylesheets(html, stylesheets), base_url=str(roots[0]) + "/", url_fetcher=fetcher).render(
-            font_config=FontConfiguration()
+            font_config=FontConfiguration(), pdf_variant=variant, pdf_tags=True
         )
         if errors.messages:
             raise RenderError("WeasyPrint reported problems: " + "; ".join(errors.messages))
@@ -81,7 +95,12 @@ def write_pdf(html: str, target: Path, stylesheets: list[Path], roots: list[Path
             )
         partial = target.with_name(f".{target.name}.partial")
         target.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(partial)
+        when = dt.datetime.fromtimestamp(epoch, dt.UTC)
+        files = [
+            weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, created=when, modified=when, relationship="Source")
+            for name, data in (attachments or {}).items()
+        ]
+        document.write_pdf(partial, pdf_variant=variant, attachments=files, pdf_tags=True)
         os.replace(partial, target)
     finally:
         weasy_logger.removeHandler(errors)

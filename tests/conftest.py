@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
-PROJECT_FILES = ["Snakefile", "config.yaml", "schemas", "templates", "data", "briefing", "profiles", "envs"]
+PROJECT_FILES = ["Snakefile", "config.yaml", "requirements.lock", "schemas", "templates", "data", "briefing", "profiles", "envs", "report"]
 
 
 @pytest.fixture
