@@ -1,26 +1,23 @@
 # make       set up (virtual environment, pinned packages, Debian libraries), then build every report
-# make test  set up, then run the whole test suite
+# make test  set up (plus the browser and checkers the tests use), then run the whole test suite
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
+NODE_READY := node_modules/.ready
+REPORTS = $(shell $(BIN)/python -c 'import yaml; print(" ".join(r["id"] for r in yaml.safe_load(open("config.yaml"))["reports"]))')
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes its font subsets byte-reproducible;
-# poppler-utils (pdftoppm, pdffonts) renders and inspects the PDFs in tests and the README picture.
+# poppler-utils (pdftoppm, pdffonts) renders and inspects the PDFs.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+# The tests also drive Debian's chromium and check PDFs with qpdf; the Nu HTML Checker (vnu.jar)
+# needs a Java runtime (11 or newer), and npm installs it and axe-core: Java and npm are added
+# only when their command is missing, so ones installed some other way are used as they are.
+TEST_DEBIAN_PACKAGES := chromium qpdf $(if $(shell command -v java),,default-jre-headless) $(if $(shell command -v npm),,npm)
 
-.PHONY: all reports setup system-packages test lint picture clean
-.DEFAULT_GOAL := all
-
-all: reports
-
-reports: setup
-	$(BIN)/snakemake --cores all
-
-setup: system-packages $(READY)
-
-system-packages:
-	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+# Installs the Debian packages named in $(1) that are missing (as root), or says how to.
+define debian_packages
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian packages: $$missing"; \
@@ -30,6 +27,25 @@ system-packages:
 	    echo "Install them with:  sudo apt-get install $$missing"; exit 1; \
 	  fi; \
 	fi
+endef
+
+.PHONY: all reports setup test-setup system-packages test-packages test lint picture screenshots verify build-report clean
+.DEFAULT_GOAL := all
+
+all: reports
+
+reports: setup
+	$(BIN)/snakemake --cores all
+
+setup: system-packages $(READY)
+
+test-setup: setup test-packages $(NODE_READY)
+
+system-packages:
+	$(call debian_packages,$(DEBIAN_PACKAGES))
+
+test-packages:
+	$(call debian_packages,$(TEST_DEBIAN_PACKAGES))
 
 $(READY): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version)); set PYTHON=python3.11"; exit 1; }
@@ -38,7 +54,13 @@ $(READY): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-test: setup
+# axe-core and vnu-jar at the exact versions of package-lock.json; npm ci starts from an empty
+# node_modules/. No install scripts: vnu-jar's would download a Java runtime.
+$(NODE_READY): package-lock.json | test-packages
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: test-setup
 	$(BIN)/pytest
 
 lint: setup
@@ -47,9 +69,21 @@ lint: setup
 	$(BIN)/snakefmt --check Snakefile
 	$(BIN)/snakemake --lint
 
+# Rebuild every report's briefing.pdf from the data it carries and compare the bytes.
+verify: reports
+	@status=0; for report in $(REPORTS); do $(BIN)/python -m briefing verify reports/$$report/briefing.pdf || status=1; done; exit $$status
+
+# Snakemake's own provenance report: every figure, HTML and PDF with its caption and lineage.
+build-report: reports
+	$(BIN)/snakemake --report reports/build-report.html
+
 # The picture in the README: the first page of the first report's PDF.
 picture: reports
-	pdftoppm -r 60 -png -f 1 -l 1 -singlefile reports/$$($(BIN)/python -c 'import yaml; print(yaml.safe_load(open("config.yaml"))["reports"][0]["id"])')/briefing.pdf docs/first-page
+	pdftoppm -r 60 -png -f 1 -l 1 -singlefile reports/$(firstword $(REPORTS))/briefing.pdf docs/first-page
+
+# Full-page pictures of every briefing.html as a desktop (1280 px) and a phone (390 px) shows it.
+screenshots: test-setup reports
+	$(BIN)/python tests/screenshots.py --out docs/screenshots
 
 clean:
 	rm -rf build reports/*/

@@ -40,7 +40,7 @@ def rebuild(files: dict[str, bytes], project: Path, folder: Path, report: str, c
     for name, data in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
-    command = [sys.executable, "-m", "snakemake", f"reports/{report}/briefing.pdf", "--cores", "1", "--quiet", "all"]
+    command = [sys.executable, "-m", "snakemake", f"reports/{report}/briefing.pdf", "--cores", "all", "--quiet", "all"]
     if commit:
         command += ["--config", f"pipeline_commit={commit}"]
     return subprocess.run(command, cwd=folder, capture_output=True, text=True)

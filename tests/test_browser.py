@@ -1,0 +1,177 @@
+"""The HTML briefings in a real browser: Debian's Chromium driven by Playwright, axe-core and the Nu HTML Checker.
+
+Each report's briefing.html is opened from disk once (one browser for the module, one page per
+report) and every check reads that page. `make` installs Chromium, Java and the npm tools.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlparse
+
+import pytest
+from conftest import ROOT, report_ids
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+DESKTOP, PHONE = 1280, 390
+REPORTS = report_ids(ROOT)  # the built copy has the same config.yaml
+
+
+@dataclass
+class Loaded:
+    """A report's page, with everything it said and asked for since it was opened."""
+
+    url: str
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def at_width(self, width: int) -> Page:
+        self.page.set_viewport_size({"width": width, "height": 900})
+        self.page.evaluate("() => document.documentElement.getBoundingClientRect()")  # lay the page out again
+        return self.page
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def pages(built, browser) -> Iterator[dict[str, Loaded]]:
+    """Every report's briefing.html, loaded once from disk (file://) and looked at both widths."""
+    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
+    loaded = {}
+    for report in REPORTS:
+        path = built / "reports" / report / "briefing.html"
+        page = context.new_page()
+        item = Loaded(url=path.as_uri(), page=page)
+        page.on("console", lambda msg, item=item: msg.type == "error" and item.console_errors.append(f"{msg.text} ({msg.location})"))
+        page.on("pageerror", lambda error, item=item: item.page_errors.append(str(error)))
+        page.on("request", lambda request, item=item: item.requests.append(request.url))
+        page.goto(item.url, wait_until="load")
+        item.at_width(PHONE)  # a narrow layout may ask for things the wide one does not
+        item.at_width(DESKTOP)
+        page.wait_for_load_state("networkidle")
+        loaded[report] = item
+    yield loaded
+    context.close()
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_console_errors_and_no_page_errors(pages, report):
+    item = pages[report]
+    assert item.page.title(), "the page did not load"
+    assert item.console_errors == []
+    assert item.page_errors == []
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_the_page_requests_nothing_but_itself(pages, report):
+    item = pages[report]
+    assert item.url in item.requests  # the recording works: the page's own load is in it
+    assert [url for url in item.requests if url != item.url and not url.startswith("data:")] == []
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_every_internal_link_has_exactly_one_target(pages, report):
+    links = pages[report].page.evaluate(
+        """() => [...document.querySelectorAll('a[href^="#"]')].map(a => {
+            const id = decodeURIComponent(a.getAttribute('href').slice(1));
+            return [a.getAttribute('href'), document.querySelectorAll(`[id="${CSS.escape(id)}"]`).length];
+        })"""
+    )
+    assert len(links) > 20  # contents, citations, ledger: a briefing is full of them
+    assert [href for href, targets in links if targets != 1] == []
+
+
+def test_no_id_is_used_twice(pages):
+    for report, item in pages.items():
+        duplicates = item.page.evaluate(
+            """() => { const seen = new Map();
+                for (const el of document.querySelectorAll('[id]')) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+                return [...seen].filter(([, n]) => n > 1).map(([id]) => id); }"""
+        )
+        assert duplicates == [], report
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        first = v["nodes"][0]
+        lines.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']}; first: {first['target']} {first['html'][:160]}")
+        lines.append(f"    {first['failureSummary']}".replace("\n", " "))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+@pytest.mark.parametrize("report", REPORTS)
+def test_axe_finds_no_accessibility_violations(pages, report, width):
+    page = pages[report].at_width(width)
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """async () => {
+            const r = await axe.run();
+            const slim = v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary}))});
+            return {violations: r.violations.map(slim), passes: r.passes.map(p => p.id)};
+        }"""
+    )
+    assert "color-contrast" in results["passes"]  # axe really looked at the text
+    assert results["violations"] == [], describe(results["violations"])
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_horizontal_scrolling_at_phone_width(pages, report):
+    page = pages[report].at_width(PHONE)
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[1] == PHONE
+    too_wide = page.evaluate(  # what sticks out, not counting what scrolls inside its own region
+        """() => [...document.querySelectorAll('body *')].filter(el => {
+                if (el.getBoundingClientRect().right <= window.innerWidth + 0.5) return false;
+                for (let a = el.parentElement; a && a !== document.body; a = a.parentElement)
+                    if (getComputedStyle(a).overflowX !== 'visible') return false;
+                return true;
+            }).slice(0, 5).map(el => el.outerHTML.slice(0, 160))"""
+    )
+    assert widths[0] <= widths[1], too_wide
+
+
+def test_the_nu_html_checker_finds_no_errors(built, tmp_path):
+    files = [built / "reports" / report / "briefing.html" for report in REPORTS]
+    # A copy with one known error shows that the checker really reads and judges the files.
+    broken = tmp_path / "broken.html"
+    shutil.copy(files[0], broken)
+    broken.write_text(broken.read_text(encoding="utf-8").replace("<main>", '<main><p id="contents">duplicate id</p>', 1), encoding="utf-8")
+    result = subprocess.run(
+        ["java", "-jar", VNU, "--errors-only", "--format", "json", "--stdout", broken, *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    by_file: dict[str, list[str]] = {}
+    for m in json.loads(result.stdout)["messages"]:  # only errors, or a file the checker could not read
+        by_file.setdefault(unquote(urlparse(m.get("url", "")).path), []).append(f"line {m.get('lastLine')}: {m['message']}")
+    assert any("Duplicate ID" in line for line in by_file.pop(str(broken), [])), "the checker missed a planted error"
+    assert by_file == {}
