@@ -11,6 +11,7 @@ from briefing.provenance import pipeline_commit
 from briefing.config import (
     check_config,
     exit_on_problems,
+    missing_tables,
     previous_editions,
     report_settings,
 )
@@ -28,8 +29,11 @@ envvars:
     "PATH",
 
 
+exit_on_problems(
+    check_config(config, workflow.basedir)
+    + missing_tables(workflow.basedir, briefing.schema.TABLES)
+)
 validate(config, "schemas/config.schema.yaml")
-exit_on_problems(check_config(config, workflow.basedir))
 
 REPORTS = {report["id"]: report for report in config["reports"]}
 PREVIOUS = previous_editions(config["reports"])

@@ -9,8 +9,8 @@ import pandas as pd
 
 from briefing.schema import EVENT_CATEGORIES
 
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#D55E00", "#0072B2", "#CC79A7", "#009E73", "#B07A00")))
+# Okabe-Ito hues, darkened to 4.5:1 contrast with white text: distinguishable with the common colour-vision deficiencies.
+CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#C15100", "#0072B2", "#A35B84", "#00845D", "#9B6900")))  # as the badges in screen.css
 FONT = "IBM Plex Sans, IBM Plex Sans KR, sans-serif"
 WIDTH, HEIGHT = 680, 270
 LEFT, RIGHT, TOP, BOTTOM = 96, 14, 12, 52

@@ -2,40 +2,65 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
-from briefing.load import Problem
+from briefing.load import SLUG, Problem, parse_date
+
+REQUIRED_SETTINGS = ("id", "title", "as_of", "edition", "template", "narrative")
 
 
 def check_config(config: dict, root: Path | str) -> list[Problem]:
-    """Report ids unique, as-of dates real, templates and narrative directories present."""
+    """What a user most often gets wrong in config.yaml, said plainly, before the JSON schema's check.
+
+    Report ids name folders under reports/, so they must be slugs: no '/', no '..'.
+    """
     root = Path(root)
     problems, seen = [], set()
 
     def setting(key: str, message: str) -> None:
         problems.append(Problem("config.yaml", None, None, f"{key}: {message}"))
 
-    for index, report in enumerate(config["reports"], start=1):
+    reports = config.get("reports")
+    if not isinstance(reports, list) or not reports:
+        setting("reports", "is missing or empty; list at least one report (see README, 'Adding a report')")
+        return problems
+    for index, report in enumerate(reports, start=1):
         where = f"reports[{index}]"
-        if report["id"] in seen:
-            setting(f"{where}.id", f"'{report['id']}' names two reports; ids must be unique")
-        seen.add(report["id"])
-        try:
-            dt.date.fromisoformat(report["as_of"])
-        except ValueError:
-            setting(f"{where}.as_of", f"'{report['as_of']}' is not a date (use YYYY-MM-DD)")
-        name = report["template"]
-        if not (root / "templates" / f"{name}.html.j2").is_file():
+        if not isinstance(report, dict):
+            setting(where, "is not a mapping of settings (id, title, as_of, edition, template, narrative)")
+            continue
+        missing = [key for key in REQUIRED_SETTINGS if not str(report.get(key) or "").strip()]
+        for key in missing:
+            setting(f"{where}.{key}", "is missing; every report needs it")
+        report_id = str(report.get("id") or "")
+        if report_id and not SLUG.match(report_id):
+            setting(f"{where}.id", f"'{report_id}' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)")
+        if report_id in seen:
+            setting(f"{where}.id", f"'{report_id}' names two reports; ids must be unique")
+        seen.add(report_id)
+        as_of = str(report.get("as_of") or "")
+        if as_of and parse_date(as_of, "day") is None:
+            setting(f"{where}.as_of", f"'{as_of}' is not a date (use YYYY-MM-DD)")
+        name = str(report.get("template") or "")
+        if name and (not SLUG.match(name) or not (root / "templates" / f"{name}.html.j2").is_file()):
             known = sorted(p.name.removesuffix(".html.j2") for p in (root / "templates").glob("*.html.j2") if "-" not in p.name)
             setting(f"{where}.template", f"'{name}' has no templates/{name}.html.j2 (use one of: {', '.join(known)})")
-        if not (root / report["narrative"]).is_dir():
-            setting(
-                f"{where}.narrative", f"'{report['narrative']}' is not a directory (create it with bottom-line.md and key-judgments.md)"
-            )
+        narrative = str(report.get("narrative") or "")
+        if narrative and not (root / narrative).is_dir():
+            setting(f"{where}.narrative", f"'{narrative}' is not a directory (create it with bottom-line.md and key-judgments.md)")
     return problems
+
+
+def missing_tables(root: Path | str, tables) -> list[Problem]:
+    """Data files that do not exist: said before Snakemake would call it a missing input."""
+    root = Path(root)
+    return [
+        Problem(f"data/{t.filename}", None, None, f"file is missing (create it with the header: {','.join(t.column_names)})")
+        for t in tables
+        if not (root / "data" / t.filename).is_file()
+    ]
 
 
 def exit_on_problems(problems: list[Problem]) -> None:

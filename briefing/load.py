@@ -108,6 +108,8 @@ def read_csv(path: Path, label: str, table: Table) -> tuple[pd.DataFrame, list[P
             continue
         cells = (cells + [""] * width)[:width]
         records.append({**dict(zip(header, cells)), LINE: line})
+    if not body and not table.may_be_empty:
+        problems.append(Problem(label, None, None, "has a header but no rows; add at least one row"))
     frame = pd.DataFrame(records, columns=[*header, LINE])
     return frame[[*table.column_names, LINE]], problems
 
@@ -152,6 +154,8 @@ def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
     """Why one cell is invalid, or None. References across tables are checked later."""
     if not value:
         return None if not column.required else "is empty; it is required"
+    if len(value) > column.max_length:
+        return f"is {len(value):,} characters long; shorten it to at most {column.max_length:,}"
     items = [v.strip() for v in value.split(LIST_SEPARATOR)] if column.is_list else [value]
     if column.kind == "id":
         for item in items:

@@ -70,6 +70,7 @@ class Column:
     precision_column: str | None = None  # for kind == "date"
     minimum: int | None = None
     maximum: int | None = None
+    max_length: int = 2000  # characters: a longer cell is a paste gone wrong, not prose for a briefing
     help: str = ""
 
 
@@ -79,6 +80,7 @@ class Table:
     columns: tuple[Column, ...]
     help: str = ""
     key: str = "id"
+    may_be_empty: bool = False  # a header with no rows is valid
 
     @property
     def filename(self) -> str:
@@ -95,7 +97,7 @@ class Table:
 
 
 def _id(help: str = "unique short slug: lowercase letters, digits and hyphens") -> Column:
-    return Column("id", "id", help=help)
+    return Column("id", "id", max_length=80, help=help)
 
 
 TABLES: tuple[Table, ...] = (
@@ -103,7 +105,7 @@ TABLES: tuple[Table, ...] = (
         "sources",
         (
             _id(),
-            Column("title", help="the article's headline"),
+            Column("title", max_length=200, help="the article's headline"),
             Column("outlet", help="who published it"),
             Column("author", required=False, help="empty when the source names no author"),
             Column(
@@ -137,8 +139,8 @@ TABLES: tuple[Table, ...] = (
         "actors",
         (
             _id(),
-            Column("name"),
-            Column("name_local", required=False, help="name in the local script"),
+            Column("name", max_length=120),
+            Column("name_local", required=False, max_length=120, help="name in the local script"),
             Column("kind", "enum", choices=("state", "person", "organisation")),
             Column("country"),
             Column("role", help="the actor's part in the story, one phrase"),
@@ -147,14 +149,14 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "analysts",
-        (_id(), Column("name"), Column("affiliation")),
+        (_id(), Column("name", max_length=120), Column("affiliation", max_length=300)),
         help="the named experts whose views and forecasts the sources report",
     ),
     Table(
         "hypotheses",
         (
             _id(),
-            Column("label", help="short name shown in the matrix of explanations"),
+            Column("label", max_length=60, help="short name shown in the matrix of explanations"),
             Column("description", help="one sentence"),
         ),
         help="categories of explanation that motives are grouped under",
@@ -170,7 +172,7 @@ TABLES: tuple[Table, ...] = (
                 help="YYYY-MM-DD, YYYY-MM or YYYY, matching date_precision",
             ),
             Column("date_precision", "enum", choices=DATE_PRECISIONS),
-            Column("title", help="headline of at most 80 characters"),
+            Column("title", max_length=80, help="headline of at most 80 characters"),
             Column("summary", help="one sentence"),
             Column("actors", "id", is_list=True, references="actors"),
             Column("category", "enum", choices=EVENT_CATEGORIES),
@@ -250,6 +252,7 @@ TABLES = (
         ),
         help="what became of each forecast, judged against its resolution criteria",
         key="forecast",
+        may_be_empty=True,
     ),
 )
 

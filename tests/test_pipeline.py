@@ -6,6 +6,7 @@ import hashlib
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -252,3 +253,18 @@ def test_a_later_edition_lists_what_changed_since_the_previous_one(built):
     assert "Forecasts resolved" in since and "New events" in since and "Motives added" in since
     resolved = [o for o in rows(built / "data/outcomes.csv") if "2020-06-30" < o["resolved_on"] <= "2020-12-31"]
     assert resolved and all(o["outcome"].upper() in since for o in resolved)
+
+
+def test_snakemakes_own_report_lists_the_outputs_with_captions(rebuilt):
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--report", "reports/build-report.html"],
+        cwd=rebuilt,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (rebuilt / "reports/build-report.html").read_text(encoding="utf-8")
+    for report in report_ids(rebuilt):
+        assert report in page
+    assert "briefing.pdf" in page and "calibration.svg" in page

@@ -1,0 +1,380 @@
+"""The corpus of bad (and merely unusual) inputs: one case each, with what the user must see.
+
+Each case edits a copy of a built project the way a person or a spreadsheet would, and
+returns the exact lines the build must print. Cases whose list is ACCEPTED are merely
+unusual and must build the same data as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from helpers import rows, set_cell, write_rows
+
+ACCEPTED: list[str] = []
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    edit: Callable[[Path], list[str]]
+    table: str = ""  # for accepted cases: the table whose validated data must not change
+    archive: bool = False  # run with the quote check against the archived source texts
+
+
+def line_of(project: Path, table: str, row_id: str, key: str = "id") -> int:
+    return next(i for i, r in enumerate(rows(project / f"data/{table}.csv")) if r[key] == row_id) + 2
+
+
+def cell(table: str, row_id: str, column: str, value: str, message: str) -> Callable[[Path], list[str]]:
+    def edit(project: Path) -> list[str]:
+        line = set_cell(project / f"data/{table}.csv", row_id, column, value)
+        return [f"data/{table}.csv:{line}: column '{column}': {message}"]
+
+    return edit
+
+
+def dangling(table: str, row_id: str, column: str, target: str, alternative: str = "") -> Callable[[Path], list[str]]:
+    return cell(
+        table, row_id, column, "ghost", f"'ghost' is not an id in data/{target}.csv (add it there{alternative}, or fix the spelling)"
+    )
+
+
+def outcome(forecast_id: str, message: str, column: str, **cells) -> Callable[[Path], list[str]]:
+    def edit(project: Path) -> list[str]:
+        path = project / "data/outcomes.csv"
+        records = rows(path)
+        index = next(i for i, r in enumerate(records) if r["forecast"] == forecast_id)
+        records[index].update(cells)
+        write_rows(path, records)
+        return [f"data/outcomes.csv:{index + 2}: column '{column}': {message}"]
+
+    return edit
+
+
+def rewrite(table: str, transform: Callable[[str], str], expected: list[str]) -> Callable[[Path], list[str]]:
+    def edit(project: Path) -> list[str]:
+        path = project / f"data/{table}.csv"
+        path.write_text(transform(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return expected
+
+    return edit
+
+
+def reencode(table: str, make: Callable[[str], bytes]) -> Callable[[Path], list[str]]:
+    def edit(project: Path) -> list[str]:
+        path = project / f"data/{table}.csv"
+        path.write_bytes(make(path.read_text(encoding="utf-8")))
+        return ACCEPTED
+
+    return edit
+
+
+def config(change: Callable[[dict], None], expected: list[str]) -> Callable[[Path], list[str]]:
+    def edit(project: Path) -> list[str]:
+        path = project / "config.yaml"
+        settings = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(settings)
+        path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+        return expected
+
+    return edit
+
+
+def missing_file(project: Path) -> list[str]:
+    (project / "data/hypotheses.csv").unlink()
+    return ["data/hypotheses.csv: file is missing (create it with the header: id,label,description)"]
+
+
+def empty_file(project: Path) -> list[str]:
+    (project / "data/analysts.csv").write_text("", encoding="utf-8")
+    return ["data/analysts.csv: file is empty (it needs the header: id,name,affiliation)"]
+
+
+def header_only(project: Path) -> list[str]:
+    (project / "data/actors.csv").write_text("id,name,name_local,kind,country,role\n", encoding="utf-8")
+    return ["data/actors.csv: has a header but no rows; add at least one row"]
+
+
+def duplicate_id(project: Path) -> list[str]:
+    records = rows(project / "data/sources.csv")
+    write_rows(project / "data/sources.csv", [*records, records[1]])
+    return [f"data/sources.csv:{len(records) + 2}: column 'id': '{records[1]['id']}' is already used on line 3; ids must be unique"]
+
+
+def duplicate_outcome(project: Path) -> list[str]:
+    records = rows(project / "data/outcomes.csv")
+    write_rows(project / "data/outcomes.csv", [*records, records[0]])
+    return [
+        f"data/outcomes.csv:{len(records) + 2}: column 'forecast': '{records[0]['forecast']}' is already used on line 2; each forecast has one row"
+    ]
+
+
+def unquoted_comma(project: Path) -> list[str]:
+    path = project / "data/analysts.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append("new-analyst,Jane Doe,Institute of Things, Seoul")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [f"data/analysts.csv:{len(lines)}: has 4 cells but the header has 3; quote cells that contain commas"]
+
+
+def unclosed_quote(project: Path) -> list[str]:
+    path = project / "data/hypotheses.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.append('broken,"Broken label,Never closed')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [f"data/hypotheses.csv:{len(lines)}: column 'description': is empty; it is required"]
+
+
+def huge_cell(project: Path) -> list[str]:
+    line = set_cell(project / "data/events.csv", "moon-elected", "summary", "x" * 100_000)
+    return [f"data/events.csv:{line}: column 'summary': is 100,000 characters long; shorten it to at most 2,000"]
+
+
+def big_table(project: Path) -> list[str]:
+    """50,000 events: validation copes, and the one bad row is named by its line."""
+    path = project / "data/events.csv"
+    records = rows(path)
+    template = records[-1]
+    many = [template | {"id": f"synthetic-{i}", "date": "2020-06-30"} for i in range(50_000)]
+    many[-1]["escalation"] = "7"
+    write_rows(path, records + many)
+    return [f"data/events.csv:{len(records) + 50_001}: column 'escalation': '7' is not a whole number from -2 to 2"]
+
+
+def quote_not_in_source(project: Path) -> list[str]:
+    line = set_cell(project / "data/motives.csv", "m01", "quote", "words the source never said")
+    source = next(r for r in rows(project / "data/motives.csv") if r["id"] == "m01")["source"]
+    return [
+        f"data/motives.csv:{line}: column 'quote': 'words the source never said' does not appear verbatim in {source}'s text; copy it exactly"
+    ]
+
+
+def narrative_bad_citation(project: Path) -> list[str]:
+    path = project / "data/narrative/korea-2020-06/key-judgments.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "- **A new judgment.** It rests on nothing [@no-such-source].\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    return [
+        f"data/narrative/korea-2020-06/key-judgments.md:{line}: citation '@no-such-source' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+    ]
+
+
+def narrative_future_citation(project: Path) -> list[str]:
+    path = project / "data/narrative/korea-2020-06/bottom-line.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n") + " Later events bear this out [@record-2022-03-24].\n", encoding="utf-8")
+    line = len(text.rstrip("\n").splitlines())
+    return [
+        f"data/narrative/korea-2020-06/bottom-line.md:{line}: citation '@record-2022-03-24' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+    ]
+
+
+def windows_1252(text: str) -> bytes:
+    return text.encode("cp1252")  # what a spreadsheet on Windows saves: curly quotes as single bytes
+
+
+CASES = [
+    Case("missing-file", missing_file),
+    Case("empty-file", empty_file),
+    Case("header-only", header_only),
+    Case(
+        "missing-column",
+        rewrite(
+            "analysts",
+            lambda t: "\n".join(",".join(r.split(",")[:2]) for r in t.splitlines()) + "\n",
+            ["data/analysts.csv:1: column 'affiliation': missing column; add it to the header"],
+        ),
+    ),
+    Case(
+        "extra-column",
+        rewrite(
+            "hypotheses",
+            lambda t: "\n".join(r + ("," + "colour" if i == 0 else ",x") for i, r in enumerate(t.splitlines())) + "\n",
+            ["data/hypotheses.csv:1: column 'colour': unknown column (expected one of: id, label, description)"],
+        ),
+    ),
+    Case(
+        "misspelled-column",
+        rewrite(
+            "sources",
+            lambda t: t.replace("reliability", "reliabilty", 1),
+            [
+                "data/sources.csv:1: column 'reliabilty': unknown column (expected one of: id, title, outlet, author, published, published_precision, kind, reliability, archive_file, inferred)",
+                "data/sources.csv:1: column 'reliability': missing column; add it to the header",
+            ],
+        ),
+    ),
+    Case(
+        "duplicate-column",
+        rewrite(
+            "analysts",
+            lambda t: "\n".join(r + "," + r.split(",")[1] for r in t.splitlines()) + "\n",
+            ["data/analysts.csv:1: column 'name': appears twice in the header; delete one"],
+        ),
+    ),
+    Case("duplicate-id", duplicate_id),
+    Case("duplicate-outcome-row", duplicate_outcome),
+    Case(
+        "id-not-a-slug",
+        cell("hypotheses", "wedge", "id", "Wedge Issue", "'Wedge Issue' is not an id (use lowercase letters, digits and hyphens)"),
+    ),
+    Case("dangling-event-actor", dangling("events", "moon-elected", "actors", "actors")),
+    Case("dangling-event-source", dangling("events", "moon-elected", "sources", "sources")),
+    Case("dangling-motive-actor", dangling("motives", "m01", "actor", "actors")),
+    Case("dangling-motive-hypothesis", dangling("motives", "m01", "hypothesis", "hypotheses")),
+    Case("dangling-motive-analyst", dangling("motives", "m01", "asserted_by", "analysts", " or `outlet`")),
+    Case("dangling-motive-source", dangling("motives", "m01", "source", "sources")),
+    Case("dangling-forecaster", dangling("forecasts", "f01", "forecaster", "analysts", " or `outlet`")),
+    Case("dangling-forecast-source", dangling("forecasts", "f01", "source", "sources")),
+    Case(
+        "dangling-outcome-forecast",
+        outcome("f01", "'f99' is not an id in data/forecasts.csv (add it there, or fix the spelling)", "forecast", forecast="f99"),
+    ),
+    Case("not-a-date", cell("events", "moon-elected", "date", "yesterday", "'yesterday' is not a date (use YYYY-MM-DD for day precision)")),
+    Case("month-13", cell("events", "moon-elected", "date", "2020-13-01", "'2020-13-01' is not a date (use YYYY-MM-DD for day precision)")),
+    Case("february-30", cell("forecasts", "f01", "made_on", "2020-02-30", "'2020-02-30' is not a date (use YYYY-MM-DD)")),
+    Case(
+        "wrong-precision",
+        cell(
+            "events",
+            "moon-elected",
+            "date",
+            "2017-05",
+            "'2017-05' has month precision but date_precision says day (write YYYY-MM-DD or change date_precision)",
+        ),
+    ),
+    Case(
+        "unknown-precision",
+        cell("sources", "effner-2020", "published_precision", "week", "'week' is not allowed (use one of: day, month, year)"),
+    ),
+    Case("us-date-format", cell("forecasts", "f01", "horizon", "12/17/2020", "'12/17/2020' is not a date (use YYYY-MM-DD)")),
+    Case(
+        "probability-above-one",
+        cell("forecasts", "f01", "probability", "1.5", "'1.5' is not a probability (use a decimal from 0 to 1, e.g. 0.65)"),
+    ),
+    Case(
+        "probability-as-percent",
+        cell("forecasts", "f01", "probability", "50%", "'50%' is not a probability (use a decimal from 0 to 1, e.g. 0.65)"),
+    ),
+    Case(
+        "probability-against-term",
+        cell(
+            "forecasts",
+            "f01",
+            "probability",
+            "0.9",
+            "0.9 does not match 'roughly even chance' (0.45 to 0.55); change the number or the term",
+        ),
+    ),
+    Case(
+        "unknown-estimative-term",
+        cell(
+            "forecasts",
+            "f01",
+            "estimative_term",
+            "probable",
+            "'probable' is not allowed (use one of: almost no chance, very unlikely, unlikely, roughly even chance, likely, very likely, almost certain)",
+        ),
+    ),
+    Case(
+        "unknown-category",
+        cell(
+            "events",
+            "moon-elected",
+            "category",
+            "militery",
+            "'militery' is not allowed (use one of: military, diplomatic, political, economic, information)",
+        ),
+    ),
+    Case("unknown-reliability", cell("sources", "effner-2020", "reliability", "A1", "'A1' is not allowed (use one of: A, B, C, D, E, F)")),
+    Case("escalation-out-of-range", cell("events", "moon-elected", "escalation", "3", "'3' is not a whole number from -2 to 2")),
+    Case("yes-no-spelled-true", cell("forecasts", "f01", "probability_inferred", "TRUE", "'TRUE' is not allowed (use yes or no)")),
+    Case(
+        "horizon-before-made",
+        cell("forecasts", "f01", "horizon", "2019-01-01", "2019-01-01 is before made_on 2020-06-17; a forecast's horizon follows it"),
+    ),
+    Case(
+        "resolved-before-made",
+        outcome(
+            "f01",
+            "2019-12-31 is before the forecast was made (2020-06-17); a forecast cannot resolve before it is made",
+            "resolved_on",
+            outcome="no",
+            resolved_on="2019-12-31",
+            citation="Public record",
+        ),
+    ),
+    Case(
+        "resolved-without-date",
+        outcome("f02", "is empty; a forecast resolved no needs the date it was resolved (YYYY-MM-DD)", "resolved_on", resolved_on=""),
+    ),
+    Case(
+        "resolved-without-citation",
+        outcome("f02", "is empty; a forecast resolved no needs the public record it rests on", "citation", citation=""),
+    ),
+    Case(
+        "open-with-a-date",
+        outcome("f02", "'2020-12-17' is set but the outcome is open; clear the date or set the outcome", "resolved_on", outcome="open"),
+    ),
+    Case("quote-too-long", cell("motives", "m01", "quote", " ".join(["word"] * 31), "has 31 words; shorten it to at most 30")),
+    Case("quote-not-in-source", quote_not_in_source, archive=True),
+    Case("cell-of-100000-characters", huge_cell),
+    Case("table-of-50000-rows", big_table),
+    Case("unquoted-comma", unquoted_comma),
+    Case("unclosed-quote", unclosed_quote),
+    Case("narrative-cites-unknown-source", narrative_bad_citation),
+    Case("narrative-cites-later-source", narrative_future_citation),
+    Case(
+        "config-unknown-template",
+        config(
+            lambda c: c["reports"][0].update(template="glossy"),
+            ["config.yaml: reports[1].template: 'glossy' has no templates/glossy.html.j2 (use one of: briefing)"],
+        ),
+    ),
+    Case(
+        "config-id-with-slash",
+        config(
+            lambda c: c["reports"][0].update(id="korea/2020"),
+            [
+                "config.yaml: reports[1].id: 'korea/2020' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
+            ],
+        ),
+    ),
+    Case(
+        "config-id-with-dot-dot",
+        config(
+            lambda c: c["reports"][0].update(id=".."),
+            [
+                "config.yaml: reports[1].id: '..' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
+            ],
+        ),
+    ),
+    Case(
+        "config-impossible-as-of",
+        config(
+            lambda c: c["reports"][0].update(as_of="2020-02-30"),
+            ["config.yaml: reports[1].as_of: '2020-02-30' is not a date (use YYYY-MM-DD)"],
+        ),
+    ),
+    Case(
+        "config-missing-narrative",
+        config(
+            lambda c: c["reports"][0].update(narrative="data/narrative/nowhere"),
+            [
+                "config.yaml: reports[1].narrative: 'data/narrative/nowhere' is not a directory (create it with bottom-line.md and key-judgments.md)"
+            ],
+        ),
+    ),
+    Case("utf8-with-bom", reencode("actors", lambda t: b"\xef\xbb\xbf" + t.encode("utf-8")), table="actors"),
+    Case("windows-line-endings", reencode("events", lambda t: t.replace("\n", "\r\n").encode("utf-8")), table="events"),
+    Case("windows-1252", reencode("analysts", windows_1252), table="analysts"),
+    Case(
+        "spreadsheet-padding",
+        reencode("hypotheses", lambda t: ("\n".join(r + ",," for r in t.splitlines()) + "\n,,,,\n,,,,\n").encode("utf-8")),
+        table="hypotheses",
+    ),
+]
