@@ -36,7 +36,9 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
             setting(f"{where}.{key}", "is missing; every report needs it")
         report_id = str(report.get("id") or "")
         if report_id and not SLUG.match(report_id):
-            setting(f"{where}.id", f"'{report_id}' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)")
+            setting(
+                f"{where}.id", f"'{report_id}' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
+            )
         if report_id in seen:
             setting(f"{where}.id", f"'{report_id}' names two reports; ids must be unique")
         seen.add(report_id)

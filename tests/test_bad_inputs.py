@@ -39,7 +39,9 @@ def run(case: Case, built, folder) -> Run:
         table = project / f"build/dataset/{case.table}.json"
         validated = table.read_bytes()
         result = snakemake(project, str(table.relative_to(project)), "--forcerun", "validate", *config)
-        return Run(expected, result.returncode, result.stdout + result.stderr, before, digests(project / "reports"), validated, table.read_bytes())
+        return Run(
+            expected, result.returncode, result.stdout + result.stderr, before, digests(project / "reports"), validated, table.read_bytes()
+        )
     result = snakemake(project, *config)
     return Run(expected, result.returncode, result.stdout + result.stderr, before, digests(project / "reports"))
 
