@@ -29,13 +29,18 @@ define debian_packages
 	fi
 endef
 
-.PHONY: all reports setup test-setup system-packages test-packages test lint picture screenshots verify build-report clean
+.PHONY: all reports build setup test-setup system-packages test-packages test lint picture screenshots verify build-report clean
 .DEFAULT_GOAL := all
 
 all: reports
 
-reports: setup
-	$(BIN)/snakemake --cores all
+reports: setup build
+
+# One build at a time per checkout: flock queues a second `make` until the first is done, and is
+# released by the kernel even when a build is killed, so the stale Snakemake lock a killed run
+# leaves can be cleared safely before building (rerun-incomplete redoes its unfinished jobs).
+build:
+	flock .build.lock sh -c '$(BIN)/snakemake --unlock --quiet all && $(BIN)/snakemake --cores all'
 
 setup: system-packages $(READY)
 

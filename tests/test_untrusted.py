@@ -1,0 +1,117 @@
+"""Data is untrusted text: hostile cells render as inert text, and the renderer reads nothing it should not.
+
+A copy of the project gets cells holding a script, an image pointing at /etc/passwd, a
+Jinja expression and a CSS url(); the narrative gets raw HTML and javascript:/file: links.
+The built HTML and PDF must show them as literal text, run no script and fetch nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+import yaml
+from conftest import ROOT, copy_project, snakemake
+from helpers import set_cell
+from playwright.sync_api import sync_playwright
+from pypdf import PdfReader
+from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+from briefing import pdf
+
+SCRIPT = "<script>alert(1)</script>"
+IMAGE = "<img src=file:///etc/passwd>"
+TEMPLATE = "{{ 7*7 }}"
+CSS_URL = "x { background: url(file:///etc/passwd) }"
+PASSWD = "root:x:0:0"  # what /etc/passwd would show if it were read
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    settings = yaml.safe_load((project / "config.yaml").read_text())
+    settings["reports"] = settings["reports"][:1]  # one report is enough, and quicker
+    (project / "config.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True))
+    set_cell(project / "data/events.csv", "liaison-office-demolished", "title", SCRIPT)
+    set_cell(project / "data/events.csv", "liaison-office-demolished", "summary", f"{IMAGE} {CSS_URL}")
+    set_cell(project / "data/actors.csv", "north-korea", "role", TEMPLATE)
+    set_cell(project / "data/forecasts.csv", "f01", "statement", f"{SCRIPT} {TEMPLATE}")
+    narrative = project / "data/narrative/korea-2020-06/bottom-line.md"
+    narrative.write_text(f"{SCRIPT} {IMAGE} [click](javascript:alert(2)) [file](file:///etc/passwd) ![x](file:///etc/passwd)\n")
+    result = snakemake(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project
+
+
+class Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self.hrefs = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.hrefs += [value for key, value in attrs if key in ("href", "src")]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def test_hostile_cells_are_literal_text_in_the_html(hostile):
+    parsed = Tags()
+    parsed.feed((hostile / "reports/korea-2020-06/briefing.html").read_text(encoding="utf-8"))
+    text = "".join(parsed.text)
+    assert "script" not in parsed.tags and "img" not in parsed.tags
+    assert SCRIPT in text and IMAGE in text and TEMPLATE in text and CSS_URL in text
+    assert "49" not in text.split(TEMPLATE)[0][-20:]  # the expression was not evaluated
+    assert not any(h.startswith(("javascript:", "file:")) for h in parsed.hrefs)
+
+
+def test_hostile_cells_are_literal_text_in_the_pdf(hostile):
+    reader = PdfReader(hostile / "reports/korea-2020-06/briefing.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert SCRIPT in text and TEMPLATE in text and "<img src=file:///etc/passwd>" in text
+    assert PASSWD not in text
+    assert all(PASSWD.encode() not in data[0] for data in reader.attachments.values())
+
+
+def test_no_script_runs_and_nothing_is_fetched_in_a_browser(hostile):
+    page_url = (hostile / "reports/korea-2020-06/briefing.html").as_uri()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        dialogs, requests = [], []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(page_url)
+        page.wait_for_load_state("load")
+        for link in page.locator("a").all():
+            assert not (link.get_attribute("href") or "").startswith("javascript:")
+        body = page.inner_text("body")
+        browser.close()
+    assert dialogs == []
+    assert requests == [page_url]
+    assert SCRIPT in body and TEMPLATE in body
+
+
+def test_the_pdf_renderer_refuses_files_and_urls_outside_the_project(tmp_path, caplog):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    html = '<html lang="en"><head><title>t</title><link rel="stylesheet" href="http://127.0.0.1:9/x.css"></head><body><img src="file:///etc/passwd" alt="x"><p style="background: url(file:///etc/hostname)">x</p></body></html>'
+    target = tmp_path / "out.pdf"
+    with caplog.at_level(logging.WARNING, logger="briefing.pdf"), pytest.raises(pdf.RenderError):
+        pdf.write_pdf(html, target, stylesheets=[], roots=[templates], epoch=0)
+    refused = [r.getMessage() for r in caplog.records if r.name == "briefing.pdf"]
+    assert any("refused to fetch file:///etc/passwd" in m for m in refused)
+    assert any("refused to fetch http://127.0.0.1:9/x.css" in m for m in refused)
+    assert any("refused to fetch file:///etc/hostname" in m for m in refused)
+    assert not target.exists()
+
+
+def test_the_pdf_renderer_reads_the_projects_own_assets(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    html = '<html lang="en"><head><title>t</title></head><body><p>Own fonts only.</p></body></html>'
+    pdf.write_pdf(html, tmp_path / "ok.pdf", stylesheets=[templates / "css/print.css"], roots=[templates], epoch=0)
+    assert (tmp_path / "ok.pdf").stat().st_size > 1000
