@@ -163,7 +163,7 @@ def with_outcomes(forecasts: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFra
     return merged
 
 
-def forecast_rows(forecasts: pd.DataFrame, sources: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) -> list[dict]:
+def forecast_rows(forecasts: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) -> list[dict]:
     """Forecasts, most consequential first: still open, then impact, probability, nearest horizon."""
     ranked = forecasts.assign(
         rank=[IMPACTS.index(i) for i in forecasts["impact"]],
@@ -267,7 +267,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         by=[asserter(f, by_source.loc[s], tables["analysts"]) for f, s in zip(forecasts["forecaster"], forecasts["source"])]
     )
     groups = motives_by_actor(motives, tables, sources, cites)
-    forecast_list = forecast_rows(forecasts, sources, cites, as_of)
+    forecast_list = forecast_rows(forecasts, cites, as_of)
     summary_cites = cited_in(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
         f["citation"]["id"] for f in forecast_list[:3]
     }

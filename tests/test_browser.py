@@ -16,17 +16,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from conftest import ROOT, report_ids
 from playwright.sync_api import Browser, Page, sync_playwright
+from screenshots import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 DESKTOP, PHONE = 1280, 390

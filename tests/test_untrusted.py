@@ -17,7 +17,7 @@ from conftest import ROOT, copy_project, snakemake
 from helpers import set_cell
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
-from test_browser import CHROMIUM, CHROMIUM_ARGS
+from screenshots import CHROMIUM, CHROMIUM_ARGS
 
 from briefing import pdf
 
