@@ -27,10 +27,6 @@ def write_text(path: Path, text: str) -> None:
     partial.replace(path)
 
 
-def dumps(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
 def cmd_validate(args) -> None:
     archive = Path(args.archive) if args.archive else None
     if archive is not None and not archive.is_dir():
@@ -38,7 +34,7 @@ def cmd_validate(args) -> None:
             [Problem("config.yaml", None, None, f"source_archive: {str(archive)!r} is not a directory; fix it or remove the setting")]
         )
     frame = load_table(Path(args.data), args.table, archive)
-    write_text(Path(args.out), dumps(frame.drop(columns=LINE).to_dict("records")))
+    write_text(Path(args.out), provenance.dumps(frame.drop(columns=LINE).to_dict("records")))
 
 
 def narrative_paths(folder: Path) -> dict[str, Path]:
@@ -57,7 +53,7 @@ def cmd_context(args) -> None:
     problems = [p for part, path in paths.items() for p in check_citations(narrative[part], str(path), citable)]
     if problems:
         raise DataError(problems)
-    write_text(Path(args.out), dumps(built))
+    write_text(Path(args.out), provenance.dumps(built))
 
 
 def read_json(path: str | Path):
@@ -66,7 +62,7 @@ def read_json(path: str | Path):
 
 def cmd_changes(args) -> None:
     previous = read_json(args.previous) if args.previous else None
-    write_text(Path(args.out), dumps(changes.edition_changes(previous, read_json(args.context))))
+    write_text(Path(args.out), provenance.dumps(changes.edition_changes(previous, read_json(args.context))))
 
 
 def cmd_timeline(args) -> None:

@@ -61,7 +61,8 @@ def manifest(report: dict, inputs: dict[str, Path], versions: dict[str, str], co
     }
 
 
-def dumps(data: dict) -> str:
+def dumps(data) -> str:
+    """JSON as every step writes it: sorted keys, UTF-8 text, a final newline."""
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
