@@ -25,18 +25,23 @@ from briefing.schema import TABLES
 PIPELINE = ("Snakefile", "requirements.lock", "briefing", "templates", "schemas", "profiles", "envs", "report")
 
 
+def copy_pipeline(names: tuple[str, ...], source: Path, target: Path) -> None:
+    """Copy the named files and folders of a checkout (without Python caches) into target."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source / name, target / name)
+
+
 def attachments(pdf: Path) -> dict[str, bytes]:
     return {name: contents[0] for name, contents in PdfReader(pdf).attachments.items()}
 
 
 def rebuild(files: dict[str, bytes], project: Path, folder: Path, report: str, commit: str | None) -> subprocess.CompletedProcess:
     """Build one report's PDF in folder from the attached files and project's pipeline."""
-    for name in PIPELINE:
-        source = project / name
-        if source.is_dir():
-            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, folder / name)
+    copy_pipeline(PIPELINE, project, folder)
     for name, data in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from briefing.verify import PIPELINE, copy_pipeline
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
-PROJECT_FILES = ["Snakefile", "config.yaml", "requirements.lock", "schemas", "templates", "data", "briefing", "profiles", "envs", "report"]
 
 
 @pytest.fixture
@@ -23,13 +24,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def copy_project(target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
+    """The pipeline plus its data and config, as a user's checkout holds them."""
+    copy_pipeline((*PIPELINE, "config.yaml", "data"), ROOT, target)
     return target
 
 
