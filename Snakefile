@@ -308,8 +308,8 @@ rule pdf:
         html=html_of,
         css=["templates/css/print.css", "templates/css/{document}.css"],
         fonts=expand(
-            "templates/fonts/{font}.woff2",
-            font=sorted(glob_wildcards("templates/fonts/{font}.woff2").font),
+            "templates/fonts/{font}.ttf",
+            font=sorted(glob_wildcards("templates/fonts/{font}.ttf").font),
         ),
         carried=lambda w: (
             [f"build/{w.report}/attachments", f"build/{w.report}/manifest.json"]
