@@ -7,6 +7,7 @@ import sys
 from snakemake.utils import min_version, validate
 
 import briefing.schema
+from briefing import steps
 from briefing.provenance import pipeline_commit
 from briefing.config import (
     check_config,
@@ -104,11 +105,6 @@ def referenced_tables(wildcards):
     return [f"data/{name}.csv" for name in TABLES[wildcards.table].references]
 
 
-def previous_settings(wildcards):
-    before = PREVIOUS[wildcards.report]
-    return report_settings(REPORTS[before]) if before else ""
-
-
 def previous_narrative(wildcards):
     before = PREVIOUS[wildcards.report]
     return narrative_of(before) if before else []
@@ -147,13 +143,10 @@ rule validate:
         "build/dataset/{table}.json",
     log:
         "build/logs/validate-{table}.log",
-    conda:
-        "envs/briefing.yaml"
     params:
         archive=config.get("source_archive", ""),
-    shell:
-        "python -m briefing validate --data data --table {wildcards.table} "
-        "--archive={params.archive:q} --out {output:q} 2>&1 | tee {log:q}"
+    run:
+        steps.validate("data", wildcards.table, params.archive, output[0], log=log[0])
 
 
 rule context:
@@ -165,14 +158,13 @@ rule context:
         "build/{report}/context.json",
     log:
         "build/logs/{report}/context.log",
-    conda:
-        "envs/briefing.yaml"
     params:
         report=lambda w: report_settings(REPORTS[w.report]),
         issuer=config["issuer"],
-    shell:
-        "python -m briefing context --dataset build/dataset --report {params.report:q} "
-        "--issuer {params.issuer:q} --out {output:q} 2>&1 | tee {log:q}"
+    run:
+        steps.build_context(
+            "build/dataset", params.report, params.issuer, output[0], log=log[0]
+        )
 
 
 rule attachments:
@@ -185,15 +177,15 @@ rule attachments:
         directory("build/{report}/attachments"),
     log:
         "build/logs/{report}/attachments.log",
-    conda:
-        "envs/briefing.yaml"
     params:
-        report=lambda w: report_settings(REPORTS[w.report]),
-        previous=previous_settings,
+        reports=lambda w: [
+            report_settings(REPORTS[r]) for r in (PREVIOUS[w.report], w.report) if r
+        ],
         issuer=config["issuer"],
-    shell:
-        "python -m briefing attachments --dataset build/dataset --report {params.report:q} "
-        "--previous={params.previous:q} --issuer {params.issuer:q} --out {output:q} 2>&1 | tee {log:q}"
+    run:
+        steps.attachments(
+            "build/dataset", params.reports, params.issuer, output[0], log=log[0]
+        )
 
 
 rule manifest:
@@ -204,14 +196,18 @@ rule manifest:
         "build/{report}/manifest.json",
     log:
         "build/logs/{report}/manifest.log",
-    conda:
-        "envs/briefing.yaml"
     params:
         report=lambda w: report_settings(REPORTS[w.report]),
         commit=COMMIT,
-    shell:
-        "python -m briefing manifest --report {params.report:q} --attachments {input.attachments:q} "
-        "--pipeline-file {input.pipeline:q} --commit={params.commit:q} --out {output:q} 2>&1 | tee {log:q}"
+    run:
+        steps.manifest(
+            params.report,
+            input.attachments,
+            input.pipeline,
+            params.commit,
+            output[0],
+            log=log[0],
+        )
 
 
 rule changes:
@@ -223,11 +219,8 @@ rule changes:
         "build/{report}/changes.json",
     log:
         "build/logs/{report}/changes.log",
-    conda:
-        "envs/briefing.yaml"
-    shell:
-        "python -m briefing changes --context {input.context:q} --previous={input.previous:q} "
-        "--out {output:q} 2>&1 | tee {log:q}"
+    run:
+        steps.edition_changes(input.context, input.previous, output[0], log=log[0])
 
 
 rule timeline:
@@ -244,13 +237,10 @@ rule timeline:
         ),
     log:
         "build/logs/{report}/timeline.log",
-    conda:
-        "envs/briefing.yaml"
     params:
         as_of=lambda w: REPORTS[w.report]["as_of"],
-    shell:
-        "python -m briefing timeline --dataset build/dataset --as-of {params.as_of} "
-        "--out {output:q} 2>&1 | tee {log:q}"
+    run:
+        steps.timeline("build/dataset", params.as_of, output[0], log=log[0])
 
 
 rule calibration:
@@ -266,10 +256,8 @@ rule calibration:
         ),
     log:
         "build/logs/{report}/calibration.log",
-    conda:
-        "envs/briefing.yaml"
-    shell:
-        "python -m briefing calibration --context {input.context:q} --out {output:q} 2>&1 | tee {log:q}"
+    run:
+        steps.calibration(input.context, output[0], log=log[0])
 
 
 rule html:
@@ -292,15 +280,10 @@ rule html:
         "build/logs/{report}/{folder}-{document}-html.log",
     wildcard_constraints:
         folder="reports|build",
-    conda:
-        "envs/briefing.yaml"
     params:
         template=template_of,
-    shell:
-        "python -m briefing html --context {input.context:q} --changes {input.changes:q} "
-        "--manifest {input.manifest:q} "
-        "--figure timeline={input.timeline:q} --figure calibration={input.calibration:q} "
-        "--templates templates --template {params.template} --out {output:q} 2>&1 | tee {log:q}"
+    run:
+        steps.html(input, params.template, output[0], log=log[0])
 
 
 rule pdf:

@@ -56,6 +56,17 @@ class DataError(Exception):
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "", p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def report(self) -> str:
+        """One line per problem, then what to do: what a user sees when the data is wrong."""
+        count = len(self.problems)
+        plural = count != 1
+        return "\n".join(
+            [str(p) for p in self.problems]
+            + [
+                f"{count} problem{'s' if plural else ''} found; fix {'them' if plural else 'it'} and run again. Nothing in reports/ was changed."
+            ]
+        )
+
 
 def shown(value: str, limit: int = 40) -> str:
     """A cell value as quoted in a message: repr-like, cut short when long."""

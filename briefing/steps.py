@@ -1,0 +1,161 @@
+"""The pipeline's stages before typesetting, as functions from files to files.
+
+Snakemake runs them in its own process (`run:` rules, threads per the default profile), so a
+stage costs its work and no interpreter start-up or pandas import; only the PDF renders,
+which need a core each, run as separate processes. Every stage writes its outputs through a
+temporary file, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+from briefing import changes, charts, context, provenance, render
+from briefing.load import LINE, DataError, Problem, check_citations, csv_text, decode, load_table, untyped
+from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
+
+
+class StageFailed(Exception):
+    """A stage stopped on bad data; its problems are already printed and logged.
+
+    Snakemake prints the traceback of whatever a `run:` rule raises; this exception shows
+    none (its __traceback__ reads as None), so the user sees the problems and one line.
+    """
+
+    __traceback__ = property(lambda self: None, lambda self, value: None)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write through a temporary file so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def stage(function):
+    """A stage called with log=PATH: problems with the data go to that log and to stderr, then fail it.
+
+    Paths may be given as strings, as Snakemake's rules have them.
+    """
+
+    @functools.wraps(function)
+    def logged(*args, log: str, **kwargs):
+        Path(log).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            function(*args, **kwargs)
+        except DataError as error:
+            report = error.report()
+            Path(log).write_text(report + "\n", encoding="utf-8")
+            print(report, file=sys.stderr, flush=True)
+            raise StageFailed("the data has problems (listed above); nothing in reports/ was changed") from None
+        Path(log).write_text("", encoding="utf-8")
+
+    return logged
+
+
+def read_json(path: str | Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_dataset(folder: Path, names=None) -> dict:
+    return context.read_tables({name: folder / f"{name}.json" for name in names or [t.name for t in TABLES]})
+
+
+def narrative_paths(folder: Path) -> dict[str, Path]:
+    """The report's Markdown files by part: the required ones, and the optional ones present."""
+    parts = [*NARRATIVE_PARTS, *(p for p in OPTIONAL_NARRATIVE_PARTS if (folder / f"{p}.md").is_file())]
+    return {part.replace("-", "_"): folder / f"{part}.md" for part in parts}
+
+
+@stage
+def validate(data: str, table: str, archive: str, out: str) -> None:
+    """Check one table of data/ (and the ids it names) and write it typed."""
+    archive_dir = Path(archive) if archive else None
+    if archive_dir is not None and not archive_dir.is_dir():
+        raise DataError(
+            [Problem("config.yaml", None, None, f"source_archive: {archive!r} is not a directory; fix it or remove the setting")]
+        )
+    frame = load_table(Path(data), table, archive_dir)
+    write_text(Path(out), provenance.dumps(frame.drop(columns=LINE).to_dict("records")))
+
+
+@stage
+def build_context(dataset: str, settings: str, issuer: str, out: str) -> None:
+    """What one report shows (settings: its config entry as JSON); its narrative may cite
+    only sources known by its date."""
+    report = json.loads(settings)
+    tables = read_dataset(Path(dataset))
+    paths = narrative_paths(Path(report["narrative"]))
+    narrative = {part: decode(path.read_bytes()) for part, path in paths.items()}
+    citable = set(context.sources_as_of(tables["sources"], dt.date.fromisoformat(report["as_of"]))["id"])
+    problems = [p for part, path in paths.items() for p in check_citations(narrative[part], str(path), citable)]
+    if problems:
+        raise DataError(problems)
+    write_text(Path(out), provenance.dumps(context.build_context(tables, report, narrative, issuer)))
+
+
+@stage
+def edition_changes(context_path: str, previous: list[str], out: str) -> None:
+    """What changed since the previous edition of the series (previous: its context, if any)."""
+    before = read_json(previous[0]) if previous else None
+    write_text(Path(out), provenance.dumps(changes.edition_changes(before, read_json(context_path))))
+
+
+@stage
+def timeline(dataset: str, as_of: str, out: str) -> None:
+    tables = read_dataset(Path(dataset), ("events", "sources"))
+    date = dt.date.fromisoformat(as_of)
+    events = context.events_as_of(tables["events"], set(context.sources_as_of(tables["sources"], date)["id"]), date)
+    title = f"Timeline of events to {context.display_date(as_of)}, by escalation score"
+    write_text(Path(out), charts.timeline_svg(events, date, title))
+
+
+@stage
+def calibration(context_path: str, out: str) -> None:
+    write_text(Path(out), charts.calibration_svg(read_json(context_path)["ledger"]["calibration"]))
+
+
+@stage
+def html(inputs, template: str, out: str) -> None:
+    """Render a template; inputs has the context, changes, manifest and the two figures."""
+    manifest_text = Path(inputs.manifest).read_text(encoding="utf-8")
+    data = read_json(inputs.context) | {"changes": read_json(inputs.changes), "manifest_digest": provenance.digest(manifest_text)}
+    figures = {name: Path(getattr(inputs, name)).read_text(encoding="utf-8") for name in ("timeline", "calibration")}
+    write_text(Path(out), render.render(Path("templates"), template, data, figures))
+
+
+@stage
+def attachments(dataset: str, settings: list[str], issuer: str, out: str) -> None:
+    """The report's own inputs, to travel inside its PDF: data as of its date, narrative, settings.
+
+    settings: the previous edition's (if any) then this report's, as JSON; the changes page needs both.
+    """
+    reports = [json.loads(s) for s in settings]
+    tables = read_dataset(Path(dataset))
+    view = context.edition_view(tables, dt.date.fromisoformat(reports[-1]["as_of"]))
+    folder = Path(out)
+    for table in TABLES:
+        write_text(folder / "data" / table.filename, csv_text(untyped(view[table.name], table)))
+    for report in reports:
+        for path in narrative_paths(Path(report["narrative"])).values():
+            write_text(folder / "narrative" / report["id"] / path.name, decode(path.read_bytes()))
+    config = {
+        "issuer": issuer,
+        "source_archive": "",
+        "reports": [r | {"narrative": f"narrative/{r['id']}"} for r in reports],
+    }
+    write_text(folder / "config.yaml", yaml.safe_dump(config, sort_keys=True, allow_unicode=True))
+
+
+@stage
+def manifest(settings: str, carried: str, pipeline_files: list[str], commit: str, out: str) -> None:
+    inputs = provenance.carried_files(Path(carried)) | {f"pipeline/{p}": Path(p) for p in pipeline_files}
+    made = provenance.manifest(json.loads(settings), inputs, provenance.package_versions(), commit or None)
+    write_text(Path(out), provenance.dumps(made))

@@ -1,0 +1,215 @@
+"""Synthetic data of any size with the shape of a real dataset, for benchmarks and scale tests.
+
+Scale 1 has about the row counts of a small real crisis file (100 events, 40 motives, 20
+forecasts, ...); scale N has N times as many of every table. The same scale and seed give
+the same bytes. Every row is valid: the pipeline builds from it with no problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from briefing.load import csv_text
+from briefing.schema import ESTIMATIVE_TERMS, EVENT_CATEGORIES, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES
+
+PER_SCALE = {"sources": 30, "actors": 15, "analysts": 10, "hypotheses": 12, "events": 100, "motives": 40, "forecasts": 20}
+START = dt.date(2017, 1, 1)
+AS_OF = dt.date(2020, 12, 31)
+SPAN_DAYS = (dt.date(2020, 6, 30) - START).days
+WORDS = [
+    "talks",
+    "border",
+    "envoy",
+    "summit",
+    "sanctions",
+    "drill",
+    "artillery",
+    "leaflet",
+    "statement",
+    "ministry",
+    "liaison",
+    "office",
+    "hotline",
+    "negotiation",
+    "aid",
+    "delegation",
+    "pressure",
+    "warning",
+    "exercise",
+    "channel",
+    "agreement",
+    "pledge",
+]
+
+
+def _days(rng: np.random.Generator, n: int, low: int, high: int) -> list[str]:
+    offsets = rng.integers(low, high, size=n)
+    return [(START + dt.timedelta(days=int(d))).isoformat() for d in offsets]
+
+
+def _phrases(rng: np.random.Generator, n: int, words: int) -> list[str]:
+    picks = rng.integers(0, len(WORDS), size=(n, words))
+    vocabulary = np.array(WORDS)
+    return [" ".join(row) for row in vocabulary[picks]]
+
+
+def _ids(prefix: str, n: int) -> list[str]:
+    return [f"{prefix}-{i:07d}" for i in range(1, n + 1)]
+
+
+def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Every table as strings, exactly as its CSV file holds them."""
+    rng = np.random.default_rng(seed)
+    n = {name: count * scale for name, count in PER_SCALE.items()}
+    sources = _ids("source", n["sources"])
+    actors = _ids("actor", n["actors"])
+    analysts = _ids("analyst", n["analysts"])
+    hypotheses = _ids("hypothesis", n["hypotheses"])
+    published = _days(rng, n["sources"], 0, SPAN_DAYS)
+    tables = {
+        "sources": pd.DataFrame(
+            {
+                "id": sources,
+                "title": [f"Report {i}: {p}" for i, p in enumerate(_phrases(rng, n["sources"], 5), start=1)],
+                "outlet": [f"Outlet {i % 40 + 1}" for i in range(n["sources"])],
+                "author": [f"Author {i % 97 + 1}" if i % 3 else "" for i in range(n["sources"])],
+                "published": published,
+                "published_precision": "day",
+                "kind": rng.choice(["news", "analysis", "interview", "opinion"], size=n["sources"]),
+                "reliability": rng.choice(list(RELIABILITY_GRADES)[:4], size=n["sources"]),
+                "archive_file": "",
+                "inferred": "",
+            }
+        ),
+        "actors": pd.DataFrame(
+            {
+                "id": actors,
+                "name": [f"Actor {i}" for i in range(1, n["actors"] + 1)],
+                "name_local": "",
+                "kind": rng.choice(["state", "person", "organisation"], size=n["actors"]),
+                "country": [f"Country {i % 12 + 1}" for i in range(n["actors"])],
+                "role": _phrases(rng, n["actors"], 4),
+            }
+        ),
+        "analysts": pd.DataFrame(
+            {
+                "id": analysts,
+                "name": [f"Analyst {i}" for i in range(1, n["analysts"] + 1)],
+                "affiliation": [f"Institute {i % 25 + 1}" for i in range(n["analysts"])],
+            }
+        ),
+        "hypotheses": pd.DataFrame(
+            {
+                "id": hypotheses,
+                "label": [f"Explanation {i}" for i in range(1, n["hypotheses"] + 1)],
+                "description": [f"The actor acts for reason {i}." for i in range(1, n["hypotheses"] + 1)],
+            }
+        ),
+    }
+    event_actors = rng.integers(0, n["actors"], size=(n["events"], 2))
+    tables["events"] = pd.DataFrame(
+        {
+            "id": _ids("event", n["events"]),
+            "date": _days(rng, n["events"], 0, SPAN_DAYS),
+            "date_precision": "day",
+            "title": [p.capitalize() for p in _phrases(rng, n["events"], 6)],
+            "summary": [p.capitalize() + "." for p in _phrases(rng, n["events"], 14)],
+            "actors": [LIST_SEPARATOR.join(dict.fromkeys(actors[a] for a in pair)) for pair in event_actors],
+            "category": rng.choice(list(EVENT_CATEGORIES), size=n["events"]),
+            "escalation": rng.integers(-2, 3, size=n["events"]).astype(str),
+            "sources": rng.choice(sources, size=n["events"]),
+            "note": "",
+        }
+    )
+    tables["motives"] = pd.DataFrame(
+        {
+            "id": _ids("motive", n["motives"]),
+            "actor": rng.choice(actors, size=n["motives"]),
+            "motive": [p.capitalize() + "." for p in _phrases(rng, n["motives"], 10)],
+            "hypothesis": rng.choice(hypotheses, size=n["motives"]),
+            "asserted_by": rng.choice(analysts, size=n["motives"]),
+            "stance": rng.choice(["asserts", "asserts", "rejects"], size=n["motives"]),
+            "source": rng.choice(sources, size=n["motives"]),
+            "quote": _phrases(rng, n["motives"], 8),
+            "note": "",
+        }
+    )
+    terms = list(ESTIMATIVE_TERMS)
+    term_of = rng.integers(0, len(terms), size=n["forecasts"])
+    made = _days(rng, n["forecasts"], SPAN_DAYS - 30, SPAN_DAYS)
+    horizon = [
+        (dt.date.fromisoformat(d) + dt.timedelta(days=int(k))).isoformat() for d, k in zip(made, rng.integers(30, 365, n["forecasts"]))
+    ]
+    forecast_ids = _ids("forecast", n["forecasts"])
+    tables["forecasts"] = pd.DataFrame(
+        {
+            "id": forecast_ids,
+            "statement": [f"By its horizon, {p}." for p in _phrases(rng, n["forecasts"], 10)],
+            "forecaster": rng.choice(analysts, size=n["forecasts"]),
+            "source": rng.choice(sources, size=n["forecasts"]),
+            "made_on": made,
+            "horizon": horizon,
+            "estimative_term": [terms[t] for t in term_of],
+            "probability": [f"{sum(ESTIMATIVE_TERMS[terms[t]]) / 2:.3f}".rstrip("0") for t in term_of],
+            "probability_inferred": "yes",
+            "resolution_criteria": [f"Yes if {p}." for p in _phrases(rng, n["forecasts"], 8)],
+            "impact": rng.choice(list(IMPACTS), size=n["forecasts"]),
+            "note": "",
+        }
+    )
+    settled = [h <= AS_OF.isoformat() for h in horizon]
+    outcome = np.where(settled, rng.choice(["yes", "no", "no", "partial", "ambiguous"], size=n["forecasts"]), "open")
+    tables["outcomes"] = pd.DataFrame(
+        {
+            "forecast": forecast_ids,
+            "outcome": outcome,
+            "resolved_on": [h if o != "open" else "" for h, o in zip(horizon, outcome)],
+            "note": [f"Resolved {o} against the criteria." if o != "open" else "Still open." for o in outcome],
+            "citation": [f"Public record, {h}" if o != "open" else "" for h, o in zip(horizon, outcome)],
+        }
+    )
+    return {t.name: tables[t.name][t.column_names] for t in TABLES}
+
+
+NARRATIVE = {
+    "bottom-line": "Synthetic data: the pressure campaign continues at the same pace [@{first}].\n",
+    "key-judgments": "- Escalation and de-escalation alternate [@{first}; @{second}].\n- Forecasts are scored as they resolve.\n",
+}
+
+
+def write_project_data(tables: dict[str, pd.DataFrame], out: Path) -> None:
+    """data/*.csv, a narrative and a config.yaml: a project folder, minus the pipeline."""
+    data = out / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    for table in TABLES:
+        cells = [table.column_names, *tables[table.name].itertuples(index=False, name=None)]
+        (data / table.filename).write_text(csv_text(cells), encoding="utf-8")
+    first, second = tables["sources"].sort_values(["published", "id"])["id"].iloc[:2]
+    narrative = data / "narrative" / "synthetic"
+    narrative.mkdir(parents=True, exist_ok=True)
+    for part, text in NARRATIVE.items():
+        (narrative / f"{part}.md").write_text(text.format(first=first, second=second), encoding="utf-8")
+    config = {
+        "issuer": "Synthetic Analytic Unit",
+        "source_archive": "",
+        "reports": [
+            {
+                "id": "synthetic",
+                "title": "Synthetic Crisis Briefing",
+                "subtitle": "Generated data for benchmarks",
+                "as_of": AS_OF.isoformat(),
+                "edition": "Benchmark edition",
+                "template": "briefing",
+                "series": "synthetic",
+                "narrative": "data/narrative/synthetic",
+                "annex": True,
+                "keywords": ["synthetic", "benchmark"],
+            }
+        ],
+    }
+    (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
