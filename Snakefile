@@ -66,7 +66,7 @@ def code():
 
 wildcard_constraints:
     report="|".join(REPORTS),
-    document="briefing|summary",
+    document="briefing|summary|annex",
     table="|".join(TABLES),
 
 
@@ -90,14 +90,18 @@ def previous_context(wildcards):
 def template_of(wildcards):
     """The report's template family: templates/<name>.html.j2 and <name>-summary.html.j2."""
     name = REPORTS[wildcards.report]["template"]
-    return name if wildcards.document == "briefing" else f"{name}-summary"
+    return name if wildcards.document == "briefing" else f"{name}-{wildcards.document}"
 
 
-def template_files(wildcards):
-    return [
-        f"templates/{template_of(wildcards)}.html.j2",
-        "templates/css/screen.css",
-    ] + [f"templates/partials/{name}.j2" for name in SHARED_TEMPLATES]
+def template_files(name):
+    """A template, the screen CSS it inlines and the partials it may include."""
+    return [f"templates/{name}.html.j2", "templates/css/screen.css"] + [
+        f"templates/partials/{partial}.j2" for partial in SHARED_TEMPLATES
+    ]
+
+
+def annex_template(wildcards):
+    return f"{REPORTS[wildcards.report]['template']}-annex"
 
 
 def referenced_tables(wildcards):
@@ -111,26 +115,33 @@ def previous_narrative(wildcards):
 
 
 def pdf_extras(wildcards):
-    """The briefing is archival PDF/A-3a carrying its inputs; the summary is a tagged PDF."""
+    """The briefing is archival PDF/A-3a carrying its inputs; summary and annex are tagged PDFs."""
     if wildcards.document == "summary":
         return "--pages 1"
+    if wildcards.document == "annex":
+        return ""
     folder = f"build/{wildcards.report}"
     return f"--variant pdf/a-3a --attach {folder}/attachments --manifest {folder}/manifest.json"
 
 
 def html_of(wildcards):
-    """The briefing's HTML is itself an output; the summary's is an intermediate file."""
+    """The briefing's HTML is itself an output; the summary's and annex's are intermediate files."""
     folder = "reports" if wildcards.document == "briefing" else "build"
     return f"{folder}/{wildcards.report}/{wildcards.document}.html"
 
 
+def documents(report):
+    """What a report is made of: briefing, one-page summary, and the annex if it asks for one."""
+    return ["briefing", "summary"] + (["annex"] if REPORTS[report]["annex"] else [])
+
+
 rule all:
     input:
-        expand(
-            "reports/{report}/{document}.pdf",
-            report=REPORTS,
-            document=["briefing", "summary"],
-        ),
+        [
+            f"reports/{report}/{document}.pdf"
+            for report in REPORTS
+            for document in documents(report)
+        ],
         expand("reports/{report}/briefing.html", report=REPORTS),
 
 
@@ -161,9 +172,15 @@ rule context:
     params:
         report=lambda w: report_settings(REPORTS[w.report]),
         issuer=config["issuer"],
+        caps=config["caps"],
     run:
         steps.build_context(
-            "build/dataset", params.report, params.issuer, output[0], log=log[0]
+            "build/dataset",
+            params.report,
+            params.issuer,
+            params.caps,
+            output[0],
+            log=log[0],
         )
 
 
@@ -182,9 +199,15 @@ rule attachments:
             report_settings(REPORTS[r]) for r in (PREVIOUS[w.report], w.report) if r
         ],
         issuer=config["issuer"],
+        caps=config["caps"],
     run:
         steps.attachments(
-            "build/dataset", params.reports, params.issuer, output[0], log=log[0]
+            "build/dataset",
+            params.reports,
+            params.issuer,
+            params.caps,
+            output[0],
+            log=log[0],
         )
 
 
@@ -239,8 +262,9 @@ rule timeline:
         "build/logs/{report}/timeline.log",
     params:
         as_of=lambda w: REPORTS[w.report]["as_of"],
+        cap=config["caps"]["events"],
     run:
-        steps.timeline("build/dataset", params.as_of, output[0], log=log[0])
+        steps.timeline("build/dataset", params.as_of, params.cap, output[0], log=log[0])
 
 
 rule calibration:
@@ -267,7 +291,7 @@ rule html:
         timeline="build/{report}/timeline.svg",
         calibration="build/{report}/calibration.svg",
         manifest="build/{report}/manifest.json",
-        templates=template_files,
+        templates=lambda w: template_files(template_of(w)),
         code=code(),
     output:
         report(
@@ -280,10 +304,35 @@ rule html:
         "build/logs/{report}/{folder}-{document}-html.log",
     wildcard_constraints:
         folder="reports|build",
+        document="briefing|summary",
     params:
         template=template_of,
     run:
         steps.html(input, params.template, output[0], log=log[0])
+
+
+rule annex:
+    input:
+        tables=expand("build/dataset/{table}.json", table=TABLES),
+        templates=lambda w: template_files(annex_template(w)),
+        code=code(),
+    output:
+        "build/{report}/annex.html",
+    log:
+        "build/logs/{report}/annex-html.log",
+    params:
+        report=lambda w: report_settings(REPORTS[w.report]),
+        issuer=config["issuer"],
+        template=annex_template,
+    run:
+        steps.annex(
+            "build/dataset",
+            params.report,
+            params.issuer,
+            params.template,
+            output[0],
+            log=log[0],
+        )
 
 
 rule pdf:

@@ -49,6 +49,8 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
         if name and (not SLUG.match(name) or not (root / "templates" / f"{name}.html.j2").is_file()):
             known = sorted(p.name.removesuffix(".html.j2") for p in (root / "templates").glob("*.html.j2") if "-" not in p.name)
             setting(f"{where}.template", f"'{name}' has no templates/{name}.html.j2 (use one of: {', '.join(known)})")
+        elif name and report.get("annex") and not (root / "templates" / f"{name}-annex.html.j2").is_file():
+            setting(f"{where}.annex", f"is true but templates/{name}-annex.html.j2 does not exist; add it or set annex: false")
         narrative = str(report.get("narrative") or "")
         if narrative and not (root / narrative).is_dir():
             setting(f"{where}.narrative", f"'{narrative}' is not a directory (create it with bottom-line.md and key-judgments.md)")

@@ -8,21 +8,29 @@ from the first day of its period.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from briefing import scoring
 from briefing.load import CITATION, parse_date
-from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
+from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES_BY_NAME, UNATTRIBUTED
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
+def table_json(frame: pd.DataFrame) -> str:
+    """A validated table as the validate step writes it: JSON records, by pandas' fast writer."""
+    return frame.to_json(orient="records", force_ascii=False, double_precision=15) + "\n"
+
+
 def read_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    """The validated tables written by the validate step."""
-    return {name: pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))) for name, path in paths.items()}
+    """The validated tables written by the validate step (an empty one keeps its columns)."""
+    tables = {}
+    for name, path in paths.items():
+        frame = pd.read_json(path, orient="records", dtype=False, convert_dates=False, precise_float=True)
+        tables[name] = frame if len(frame) else pd.DataFrame(columns=TABLES_BY_NAME[name].column_names)
+    return tables
 
 
 def start_of(value: str, precision: str = "day") -> dt.date:
@@ -91,12 +99,16 @@ def citation(source: pd.Series) -> dict:
     }
 
 
-def asserter(key: str, source: pd.Series, analysts: pd.DataFrame) -> dict:
-    """Who asserts a motive or makes a forecast: a named analyst or the outlet itself."""
-    if key == UNATTRIBUTED:
-        return {"key": f"outlet-{source['id']}", "name": source["outlet"], "affiliation": "unattributed, in the outlet's own voice"}
-    row = analysts.set_index("id").loc[key]
-    return {"key": key, "name": row["name"], "affiliation": row["affiliation"]}
+def asserters(keys: pd.Series, source_ids: pd.Series, sources: pd.DataFrame, analysts: pd.DataFrame) -> list[dict]:
+    """Who asserts each motive or makes each forecast: a named analyst or the outlet itself."""
+    outlets = dict(zip(sources["id"], sources["outlet"]))
+    people = {a["id"]: a for a in analysts[["id", "name", "affiliation"]].to_dict("records")}
+    return [
+        {"key": f"outlet-{source}", "name": outlets[source], "affiliation": "unattributed, in the outlet's own voice"}
+        if key == UNATTRIBUTED
+        else {"key": key, "name": people[key]["name"], "affiliation": people[key]["affiliation"]}
+        for key, source in zip(keys, source_ids)
+    ]
 
 
 def event_rows(events: pd.DataFrame, actors: pd.DataFrame, cites: dict[str, dict]) -> list[dict]:
@@ -122,7 +134,7 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
     """Motives grouped under the actor they are attributed to, most discussed actor first."""
     actors = tables["actors"].set_index("id")
     hypotheses = tables["hypotheses"].set_index("id")["label"]
-    by_source = sources.set_index("id", drop=False)
+    motives = motives.assign(by=asserters(motives["asserted_by"], motives["source"], sources, tables["analysts"]))
     groups = []
     counts = motives["actor"].value_counts()
     order = sorted(counts.index, key=lambda a: (-counts[a], actors.loc[a, "name"]))
@@ -141,7 +153,7 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
                         "motive": m["motive"],
                         "hypothesis": hypotheses[m["hypothesis"]],
                         "stance": m["stance"],
-                        "by": asserter(m["asserted_by"], by_source.loc[m["source"]], tables["analysts"]),
+                        "by": m["by"],
                         "quote": m["quote"],
                         "citation": cites[m["source"]],
                     }
@@ -163,15 +175,16 @@ def with_outcomes(forecasts: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFra
     return merged
 
 
-def forecast_rows(forecasts: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) -> list[dict]:
+def ranked_forecasts(forecasts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Forecasts, most consequential first: still open, then impact, probability, nearest horizon."""
     ranked = forecasts.assign(
         rank=[IMPACTS.index(i) for i in forecasts["impact"]],
-        settled=(forecasts["outcome"] != "open") | (forecasts["horizon"].map(start_of) < as_of),
+        settled=(forecasts["outcome"] != "open") | (forecasts["horizon"] < as_of.isoformat()),
     )
-    ranked = ranked.sort_values(
-        ["settled", "rank", "probability", "horizon", "id"], ascending=[True, True, False, True, True], kind="stable"
-    )
+    return ranked.sort_values(["settled", "rank", "probability", "horizon", "id"], ascending=[True, True, False, True, True], kind="stable")
+
+
+def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) -> list[dict]:
     return [
         {
             "id": f["id"],
@@ -193,18 +206,24 @@ def forecast_rows(forecasts: pd.DataFrame, cites: dict[str, dict], as_of: dt.dat
             "brier": None if f["brier"] is None or pd.isna(f["brier"]) else round(float(f["brier"]), 4),
             "citation": cites[f["source"]],
         }
-        for _, f in ranked.iterrows()
+        for f in ranked.to_dict("records")
     ]
 
 
-def ledger(forecasts: pd.DataFrame) -> dict:
-    """The track record: overall and per forecaster, with the calibration table."""
+def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
+    """The track record: overall and per forecaster (at most limit, those with most forecasts), with calibration."""
     who = forecasts.assign(who=[b["name"] for b in forecasts["by"]])
+    counts = who["who"].value_counts()
+    busiest = set(sorted(counts.index, key=lambda name: (-counts[name], name))[:limit])
     rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in scoring.summarise(who).items()}
     return {
         **rounded,
         "baseline": scoring.BASELINE,
-        "forecasters": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in scoring.by_forecaster(who)],
+        "forecasters": [
+            {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
+            for row in scoring.by_forecaster(who[who["who"].isin(busiest)])
+        ],
+        "forecaster_count": len(counts),
         "calibration": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in scoring.calibration(who)],
     }
 
@@ -256,18 +275,49 @@ def source_rows(sources: pd.DataFrame) -> list[dict]:
     ]
 
 
-def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict[str, str], issuer: str) -> dict:
-    """Everything one report renders, as plain JSON-ready data."""
+def significant_events(events: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most limit events, oldest first: the largest escalations and de-escalations, then the latest."""
+    if len(events) <= limit:
+        return events
+    ranked = events.assign(size=events["escalation"].abs()).sort_values(
+        ["size", "start", "id"], ascending=[False, False, True], kind="stable"
+    )
+    return ranked.head(limit).drop(columns="size").sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+
+
+def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most limit motives: those from the most recently published sources."""
+    if len(motives) <= limit:
+        return motives
+    dated = motives.assign(published=motives["source"].map(dict(zip(sources["id"], sources["start"]))))
+    return dated.sort_values(["published", "id"], ascending=[False, True], kind="stable").head(limit).drop(columns="published")
+
+
+def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict[str, str], issuer: str, caps: dict[str, int]) -> dict:
+    """Everything one report renders, as plain JSON-ready data.
+
+    caps bound what is shown in full (events, motives, forecasts, forecasters), so the
+    briefing's length does not grow with the data; counts give the totals.
+    """
     as_of = dt.date.fromisoformat(str(report["as_of"]))
     view = edition_view(tables, as_of)
     sources, events, motives, forecasts = view["sources"], view["events"], view["motives"], view["forecasts"]
-    cites = {s["id"]: citation(s) for _, s in sources.iterrows()}
-    by_source = sources.set_index("id", drop=False)
     forecasts = with_outcomes(forecasts, view["outcomes"]).assign(
-        by=[asserter(f, by_source.loc[s], tables["analysts"]) for f, s in zip(forecasts["forecaster"], forecasts["source"])]
+        by=asserters(forecasts["forecaster"], forecasts["source"], sources, tables["analysts"])
     )
-    groups = motives_by_actor(motives, tables, sources, cites)
-    forecast_list = forecast_rows(forecasts, cites, as_of)
+    shown_events = significant_events(events, caps["events"])
+    shown_motives = latest_motives(motives, sources, caps["motives"])
+    shown_forecasts = ranked_forecasts(forecasts, as_of).head(caps["forecasts"])
+    cited = (
+        {s for cell in shown_events["sources"] for s in cell}
+        | set(shown_motives["source"])
+        | set(shown_forecasts["source"])
+        | cited_in("".join(narrative.values()))
+    )
+    listed = sources[sources["id"].isin(cited)]
+    cites = {s["id"]: citation(s) for s in listed.to_dict("records")}
+    groups = motives_by_actor(shown_motives, tables, sources, cites)
+    forecast_list = forecast_rows(shown_forecasts, cites, as_of)
     summary_cites = cited_in(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
         f["citation"]["id"] for f in forecast_list[:3]
     }
@@ -281,17 +331,18 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "as_of_display": display_date(as_of.isoformat()),
             "issuer": issuer,
             "keywords": report.get("keywords", []),
+            "annex": bool(report.get("annex", False)),
         },
         "narrative": narrative,
         "citations": cites,
-        "events": event_rows(events, tables["actors"], cites),
+        "events": event_rows(shown_events, tables["actors"], cites),
         "actors": groups,
         "forecasts": forecast_list,
         "top_forecasts": forecast_list[:3],
-        "ledger": ledger(forecasts),
+        "ledger": ledger(forecasts, caps["forecasters"]),
         "matrix": explanation_matrix(groups, tables["hypotheses"]),
-        "sources": source_rows(sources),
-        "summary_sources": [row for row in source_rows(sources) if row["id"] in summary_cites],
+        "sources": source_rows(listed),
+        "summary_sources": [row for row in source_rows(listed) if row["id"] in summary_cites],
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),
@@ -300,4 +351,84 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "sources": len(sources),
             "actors": len(groups),
         },
+        "shown": {
+            "events": len(shown_events),
+            "motives": len(shown_motives),
+            "forecasts": len(shown_forecasts),
+            "sources": len(listed),
+        },
+    }
+
+
+ANNEX_ROWS_PER_TABLE = 100
+"""The annex sets its lists as tables of this many rows: WeasyPrint lays out one table of
+thousands of rows far more slowly than the same rows in short tables (notes/weasyprint.md)."""
+
+
+def chunks(rows: list[dict], size: int = ANNEX_ROWS_PER_TABLE) -> list[list[dict]]:
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) -> dict:
+    """Every event, forecast and source an edition knows, for the annex: no caps, plain rows."""
+    as_of = dt.date.fromisoformat(str(report["as_of"]))
+    view = edition_view(tables, as_of)
+    sources, events = view["sources"], view["events"]
+    names = dict(zip(tables["actors"]["id"], tables["actors"]["name"]))
+    forecasts = with_outcomes(view["forecasts"], view["outcomes"])
+    forecasts = forecasts.assign(by=asserters(forecasts["forecaster"], forecasts["source"], sources, tables["analysts"]))
+    event_list = [
+        {
+            "id": e["id"],
+            "date": display_date(e["date"], e["date_precision"]),
+            "title": e["title"],
+            "summary": e["summary"],
+            "actors": ", ".join(names[a] for a in e["actors"]),
+            "category": e["category"],
+            "escalation": int(e["escalation"]),
+            "sources": ", ".join(e["sources"]),
+        }
+        for e in events.to_dict("records")
+    ]
+    forecast_list = [
+        {
+            "id": f["id"],
+            "statement": f["statement"],
+            "by": f["by"]["name"],
+            "made_on": f["made_on"],
+            "horizon": f["horizon"],
+            "term": f["estimative_term"],
+            "percent": round(float(f["probability"]) * 100),
+            "outcome": f["outcome"],
+            "brier": None if f["brier"] is None or pd.isna(f["brier"]) else round(float(f["brier"]), 3),
+        }
+        for f in ranked_forecasts(forecasts, as_of).to_dict("records")
+    ]
+    source_list = [
+        {
+            "number": int(s["number"]),
+            "id": s["id"],
+            "title": s["title"],
+            "outlet": s["outlet"],
+            "published": display_date(s["published"], s["published_precision"]),
+            "reliability": s["reliability"],
+        }
+        for s in sources.to_dict("records")
+    ]
+    return {
+        "report": {
+            "id": report["id"],
+            "title": report["title"],
+            "edition": report["edition"],
+            "as_of_display": display_date(as_of.isoformat()),
+            "issuer": issuer,
+            "keywords": report.get("keywords", []),
+            "subtitle": report.get("subtitle", ""),
+        },
+        "narrative": {},
+        "citations": {},
+        "counts": {"events": len(event_list), "forecasts": len(forecast_list), "sources": len(source_list)},
+        "event_tables": chunks(event_list),
+        "forecast_tables": chunks(forecast_list),
+        "source_tables": chunks(source_list),
     }

@@ -53,7 +53,9 @@ def stage(function):
         except DataError as error:
             report = error.report()
             Path(log).write_text(report + "\n", encoding="utf-8")
-            print(report, file=sys.stderr, flush=True)
+            # One write, starting on a line of its own: Snakemake's log lines come from another thread.
+            sys.stderr.write(f"\n{report}\n")
+            sys.stderr.flush()
             raise StageFailed("the data has problems (listed above); nothing in reports/ was changed") from None
         Path(log).write_text("", encoding="utf-8")
 
@@ -83,11 +85,11 @@ def validate(data: str, table: str, archive: str, out: str) -> None:
             [Problem("config.yaml", None, None, f"source_archive: {archive!r} is not a directory; fix it or remove the setting")]
         )
     frame = load_table(Path(data), table, archive_dir)
-    write_text(Path(out), provenance.dumps(frame.drop(columns=LINE).to_dict("records")))
+    write_text(Path(out), context.table_json(frame.drop(columns=LINE)))
 
 
 @stage
-def build_context(dataset: str, settings: str, issuer: str, out: str) -> None:
+def build_context(dataset: str, settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
     """What one report shows (settings: its config entry as JSON); its narrative may cite
     only sources known by its date."""
     report = json.loads(settings)
@@ -98,7 +100,7 @@ def build_context(dataset: str, settings: str, issuer: str, out: str) -> None:
     problems = [p for part, path in paths.items() for p in check_citations(narrative[part], str(path), citable)]
     if problems:
         raise DataError(problems)
-    write_text(Path(out), provenance.dumps(context.build_context(tables, report, narrative, issuer)))
+    write_text(Path(out), provenance.dumps(context.build_context(tables, report, narrative, issuer, caps)))
 
 
 @stage
@@ -109,11 +111,14 @@ def edition_changes(context_path: str, previous: list[str], out: str) -> None:
 
 
 @stage
-def timeline(dataset: str, as_of: str, out: str) -> None:
+def timeline(dataset: str, as_of: str, cap: int, out: str) -> None:
+    """The events the briefing shows (at most cap), by date and escalation score."""
     tables = read_dataset(Path(dataset), ("events", "sources"))
     date = dt.date.fromisoformat(as_of)
-    events = context.events_as_of(tables["events"], set(context.sources_as_of(tables["sources"], date)["id"]), date)
-    title = f"Timeline of events to {context.display_date(as_of)}, by escalation score"
+    known = context.events_as_of(tables["events"], set(context.sources_as_of(tables["sources"], date)["id"]), date)
+    events = context.significant_events(known, cap)
+    shown = "" if len(events) == len(known) else f"the {len(events):,} most significant of {len(known):,} "
+    title = f"Timeline of {shown}events to {context.display_date(as_of)}, by escalation score"
     write_text(Path(out), charts.timeline_svg(events, date, title))
 
 
@@ -132,7 +137,7 @@ def html(inputs, template: str, out: str) -> None:
 
 
 @stage
-def attachments(dataset: str, settings: list[str], issuer: str, out: str) -> None:
+def attachments(dataset: str, settings: list[str], issuer: str, caps: dict[str, int], out: str) -> None:
     """The report's own inputs, to travel inside its PDF: data as of its date, narrative, settings.
 
     settings: the previous edition's (if any) then this report's, as JSON; the changes page needs both.
@@ -148,6 +153,7 @@ def attachments(dataset: str, settings: list[str], issuer: str, out: str) -> Non
             write_text(folder / "narrative" / report["id"] / path.name, decode(path.read_bytes()))
     config = {
         "issuer": issuer,
+        "caps": caps,
         "source_archive": "",
         "reports": [r | {"narrative": f"narrative/{r['id']}"} for r in reports],
     }
@@ -159,3 +165,11 @@ def manifest(settings: str, carried: str, pipeline_files: list[str], commit: str
     inputs = provenance.carried_files(Path(carried)) | {f"pipeline/{p}": Path(p) for p in pipeline_files}
     made = provenance.manifest(json.loads(settings), inputs, provenance.package_versions(), commit or None)
     write_text(Path(out), provenance.dumps(made))
+
+
+@stage
+def annex(dataset: str, settings: str, issuer: str, template: str, out: str) -> None:
+    """The annex's HTML: every event, forecast and source the edition knows, straight from the data."""
+    report = json.loads(settings)
+    data = context.annex_context(read_dataset(Path(dataset)), report, issuer)
+    write_text(Path(out), render.render(Path("templates"), template, data, {}))

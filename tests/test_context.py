@@ -12,6 +12,7 @@ from briefing.load import load_dataset
 
 REPORT = {"id": "test", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused"}
 NARRATIVE = {"bottom_line": "BLUF", "key_judgments": "- KJ"}
+CAPS = {"events": 100, "motives": 60, "forecasts": 40, "forecasters": 20}
 
 
 @pytest.fixture
@@ -19,8 +20,23 @@ def tables(data_dir):
     return load_dataset(data_dir)
 
 
-def context(tables, **report):
-    return build_context(tables, REPORT | report, NARRATIVE, "Issuer")
+def context(tables, caps=CAPS, **report):
+    return build_context(tables, REPORT | report, NARRATIVE, "Issuer", caps)
+
+
+def test_caps_bound_what_is_shown_and_counts_keep_the_totals(tables):
+    full = context(tables)
+    capped = context(tables, caps={"events": 5, "motives": 4, "forecasts": 3, "forecasters": 2})
+    assert len(capped["events"]) == 5 and capped["counts"]["events"] == full["counts"]["events"] > 5
+    assert sum(len(g["motives"]) for g in capped["actors"]) == 4 < full["counts"]["motives"]
+    assert [f["id"] for f in capped["forecasts"]] == [f["id"] for f in full["forecasts"][:3]]
+    assert len(capped["ledger"]["forecasters"]) == 2 < capped["ledger"]["forecaster_count"]
+    assert capped["ledger"]["scored"] == full["ledger"]["scored"]  # the track record counts every forecast
+    biggest = sorted(full["events"], key=lambda e: (-abs(e["escalation"]), e["iso"]))
+    assert all(abs(e["escalation"]) >= abs(biggest[4]["escalation"]) for e in capped["events"])
+    assert [e["iso"] for e in capped["events"]] == sorted(e["iso"] for e in capped["events"])
+    cited = {c["id"] for e in capped["events"] for c in e["citations"]}
+    assert cited <= {s["id"] for s in capped["sources"]} and len(capped["sources"]) < len(full["sources"])
 
 
 def test_dates_read_as_a_reader_expects():
