@@ -151,7 +151,7 @@ rule validate:
         referenced=referenced_tables,
         code=code(),
     output:
-        "build/dataset/{table}.json",
+        "build/dataset/{table}.pickle",
     log:
         "build/logs/validate-{table}.log",
     params:
@@ -162,7 +162,7 @@ rule validate:
 
 rule context:
     input:
-        tables=expand("build/dataset/{table}.json", table=TABLES),
+        tables=expand("build/dataset/{table}.pickle", table=TABLES),
         narrative=lambda w: narrative_of(w.report),
         code=code(),
     output:
@@ -186,7 +186,7 @@ rule context:
 
 rule attachments:
     input:
-        tables=expand("build/dataset/{table}.json", table=TABLES),
+        tables=expand("build/dataset/{table}.pickle", table=TABLES),
         narrative=lambda w: narrative_of(w.report),
         previous=previous_narrative,
         code=code(),
@@ -248,8 +248,8 @@ rule changes:
 
 rule timeline:
     input:
-        events="build/dataset/events.json",
-        sources="build/dataset/sources.json",
+        events="build/dataset/events.pickle",
+        sources="build/dataset/sources.pickle",
         code=code(),
     output:
         report(
@@ -313,7 +313,7 @@ rule html:
 
 rule annex:
     input:
-        tables=expand("build/dataset/{table}.json", table=TABLES),
+        tables=expand("build/dataset/{table}.pickle", table=TABLES),
         templates=lambda w: template_files(annex_template(w)),
         code=code(),
     output:

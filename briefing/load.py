@@ -31,6 +31,8 @@ from briefing.schema import (
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CITATION = re.compile(r"\[@([^\]]*)\]")
 DATE_FORMS = {"day": ("YYYY-MM-DD", r"\d{4}-\d{2}-\d{2}"), "month": ("YYYY-MM", r"\d{4}-\d{2}"), "year": ("YYYY", r"\d{4}")}
+PLAIN_LIST_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-\n" + LIST_SEPARATOR)
+"""What a list of ids holds when it needs no tidying (no spaces, no empty items)."""
 LINE = "_line"  # column added to every table: the record's first line in its file
 
 csv.field_size_limit(2**31 - 1)
@@ -87,6 +89,9 @@ def read_csv(path: Path, label: str, table: Table) -> tuple[pd.DataFrame, list[P
     if not path.is_file():
         return _empty(table), [Problem(label, None, None, f"file is missing (create it with the header: {','.join(table.column_names)})")]
     text = decode(path.read_bytes())
+    simple = _read_plain(text, table)
+    if simple is not None:
+        return simple, []
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[str]]] = []
     next_line = 1
@@ -121,8 +126,40 @@ def read_csv(path: Path, label: str, table: Table) -> tuple[pd.DataFrame, list[P
         records.append({**dict(zip(header, cells)), LINE: line})
     if not body and not table.may_be_empty:
         problems.append(Problem(label, None, None, "has a header but no rows; add at least one row"))
-    frame = pd.DataFrame(records, columns=[*header, LINE])
+    frame = pd.DataFrame(records, columns=[*header, LINE], dtype=object).astype({LINE: int})
     return frame[[*table.column_names, LINE]], problems
+
+
+def _read_plain(text: str, table: Table) -> pd.DataFrame | None:
+    """The common case, parsed by pandas' C reader: the exact header, then one record per line.
+
+    None when the file is anything else (blank or multi-line records, ragged rows, another
+    header): read_csv's own reader then finds each record's line and says what is wrong.
+    """
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    if first_line != ",".join(table.column_names) or "\r" in text:
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False)
+    except (pd.errors.ParserError, ValueError):
+        return None
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if len(frame) != lines - 1 or len(frame) == 0 or list(frame.columns) != table.column_names:
+        return None
+    starts_blank = re.compile(r"\n[^\S\n]")  # a literal first: the regex engine skips ahead fast
+    for name in frame.columns:
+        text = "\n" + "\n".join(frame[name].tolist()) + "\n"
+        if starts_blank.search(text) or starts_blank.search(text[::-1]):  # whitespace at a cell's start or end
+            frame[name] = frame[name].str.strip()
+    if not (frame != "").any(axis=1).all():
+        return None  # a blank record: the line-by-line reader skips it
+    return frame.assign(**{LINE: range(2, len(frame) + 2)})
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """frame.to_dict("records"), built column-wise: several times faster on long tables."""
+    columns = {name: frame[name].tolist() for name in frame.columns}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def _empty(table: Table) -> pd.DataFrame:
@@ -204,6 +241,14 @@ def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
     return None
 
 
+def _fullmatch(values: pd.Series, pattern: str) -> pd.Series:
+    """values.str.fullmatch(pattern), in one regex pass over the whole column when all match."""
+    text = "\n".join(values.tolist())
+    if text.count("\n") == len(values) - 1 and re.fullmatch(f"(?:(?:{pattern})\n)*", text + "\n" if len(values) else ""):
+        return pd.Series(True, index=values.index)  # no cell holds a line break, so lines are cells
+    return values.str.fullmatch(pattern).fillna(False).astype(bool)
+
+
 def _plausible(frame: pd.DataFrame, column: Column) -> pd.Series:
     """Cells that certainly pass check_cell, found column-wise; check_cell judges the rest.
 
@@ -211,30 +256,31 @@ def _plausible(frame: pd.DataFrame, column: Column) -> pd.Series:
     (and its message) runs only where something may be wrong.
     """
     values = frame[column.name]
-    short = values.str.len() <= column.max_length
+    present = values != ""
+    candidates = values[present]
     if column.kind == "id":
         item = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-        ok = values.str.fullmatch(rf"{item}(?:\s*{re.escape(LIST_SEPARATOR)}\s*{item})*" if column.is_list else item)
+        ok = _fullmatch(candidates, rf"{item}(?: *{re.escape(LIST_SEPARATOR)} *{item})*" if column.is_list else item)
     elif column.kind in ("enum", "yesno"):
-        ok = values.isin(column.choices if column.kind == "enum" else ("yes", "no"))
+        ok = candidates.isin(column.choices if column.kind == "enum" else ("yes", "no"))
     elif column.kind == "day":
-        ok = values.str.fullmatch(DATE_FORMS["day"][1]) & pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna()
+        ok = _fullmatch(candidates, DATE_FORMS["day"][1]) & pd.to_datetime(candidates, format="%Y-%m-%d", errors="coerce").notna()
     elif column.kind == "date":
-        precision = frame[column.precision_column]
-        padded = values.where(precision != "month", values + "-01").where(precision != "year", values + "-01-01")
-        forms = pd.Series(False, index=values.index)
+        precision = frame.loc[present, column.precision_column]
+        ok = pd.Series(False, index=candidates.index)
         for name, (_, pattern) in DATE_FORMS.items():
-            forms |= (precision == name) & values.str.fullmatch(pattern)
-        ok = forms & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
+            chosen = candidates[precision == name]
+            padded = chosen + {"day": "", "month": "-01", "year": "-01-01"}[name]
+            ok[chosen.index] = _fullmatch(chosen, pattern) & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
     elif column.kind == "integer":
-        numbers = pd.to_numeric(values.where(values.str.fullmatch(r"[+-]?\d+")), errors="coerce")
-        ok = numbers.between(column.minimum, column.maximum)
+        ok = candidates.isin([str(n) for n in range(column.minimum, column.maximum + 1)])
     elif column.kind == "probability":
-        ok = pd.to_numeric(values.where(values.str.fullmatch(r"\d*\.?\d+")), errors="coerce").between(0, 1)
+        ok = _fullmatch(candidates, r"\d*\.?\d+") & pd.to_numeric(candidates, errors="coerce").between(0, 1)
     else:
-        ok = pd.Series(True, index=values.index)
-    present = values != ""
-    return short & (ok.fillna(False).astype(bool) | ~present) & (present | (not column.required))
+        ok = pd.Series(True, index=candidates.index)
+    plausible = pd.Series(not column.required, index=values.index)
+    plausible[candidates.index] = ok & (candidates.str.len() <= column.max_length)
+    return plausible
 
 
 def validate_table(frame: pd.DataFrame, table: Table, label: str) -> list[Problem]:
@@ -246,12 +292,13 @@ def validate_table(frame: pd.DataFrame, table: Table, label: str) -> list[Proble
             why = check_cell(row[column.name], column, row)
             if why:
                 problems.append(Problem(label, row[LINE], column.name, why))
-    first_line: dict[str, int] = {}
-    for key, line in zip(frame[table.key], frame[LINE]):
-        if key and key in first_line:
-            rule = "ids must be unique" if table.key == "id" else f"each {table.key} has one row"
+    keys = frame[table.key]
+    repeated = keys.duplicated(keep="first") & (keys != "")
+    if repeated.any():
+        first_line = dict(zip(keys[~keys.duplicated(keep="first")], frame.loc[~keys.duplicated(keep="first"), LINE]))
+        rule = "ids must be unique" if table.key == "id" else f"each {table.key} has one row"
+        for key, line in zip(keys[repeated], frame.loc[repeated, LINE]):
             problems.append(Problem(label, line, table.key, f"{shown(key)} is already used on line {first_line[key]}; {rule}"))
-        first_line.setdefault(key, line)
     return problems
 
 
@@ -260,6 +307,9 @@ def check_references(frame: pd.DataFrame, table: Table, label: str, known: dict[
     problems = []
     for column in (c for c in table.columns if c.references in known):
         values = frame[column.name]
+        named = set("\n".join(values.tolist()).replace(LIST_SEPARATOR, "\n").split("\n")) if column.is_list else set(values)
+        if {item.strip() for item in named} <= known[column.references] | {"", UNATTRIBUTED if column.allow_unattributed else ""}:
+            continue  # every id it names exists: the common case, checked on the distinct ids only
         items = values.str.split(LIST_SEPARATOR).explode().str.strip() if column.is_list else values
         unknown = (items != "") & ~items.isin(known[column.references])
         if column.allow_unattributed:
@@ -280,7 +330,7 @@ def check_references(frame: pd.DataFrame, table: Table, label: str, known: dict[
 def check_forecasts(forecasts: pd.DataFrame, label: str) -> list[Problem]:
     """A probability must lie in its estimative term's range; a horizon follows the forecast."""
     problems = []
-    for row in forecasts.to_dict("records"):
+    for row in records(forecasts):
         term, value = row["estimative_term"], row["probability"]
         try:
             number = float(value)
@@ -311,7 +361,7 @@ def check_outcomes(outcomes: pd.DataFrame, forecasts: pd.DataFrame | None, label
     """A resolved forecast has its date, note and citation, and is not resolved before it was made."""
     problems = []
     made = dict(zip(forecasts["id"], forecasts["made_on"])) if forecasts is not None else {}
-    for row in outcomes.to_dict("records"):
+    for row in records(outcomes):
         outcome, resolved = row["outcome"], row["resolved_on"]
         if outcome == "open" and resolved:
             problems.append(
@@ -354,7 +404,7 @@ def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame | None, label: str
         for source_id, name in zip(sources["id"], sources["archive_file"]):
             path = archive / name if name else None
             texts[source_id] = normalise_space(decode(path.read_bytes())) if path and path.is_file() else None
-    for row in motives.to_dict("records"):
+    for row in records(motives):
         quote = normalise_space(row["quote"])
         if len(quote.split()) > MAX_QUOTE_WORDS:
             problems.append(Problem(label, row[LINE], "quote", f"has {len(quote.split())} words; shorten it to at most {MAX_QUOTE_WORDS}"))
@@ -401,7 +451,13 @@ def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     for column in table.columns:
         values = out[column.name]
         if column.is_list:
-            out[column.name] = [[v.strip() for v in cell.split(LIST_SEPARATOR) if v.strip()] for cell in values]
+            cells = values.tolist()
+            text = "\n" + "\n".join(cells) + "\n"
+            doubled = (LIST_SEPARATOR * 2, "\n" + LIST_SEPARATOR, LIST_SEPARATOR + "\n")
+            if not set(text) <= PLAIN_LIST_CHARACTERS or any(f in text for f in doubled):
+                out[column.name] = [[v.strip() for v in cell.split(LIST_SEPARATOR) if v.strip()] for cell in cells]
+            else:  # no spaces or empty items to drop: a plain split (a million cells in a blink)
+                out[column.name] = [cell.split(LIST_SEPARATOR) if cell else [] for cell in cells]
         elif column.kind == "integer":
             out[column.name] = values.astype(int)
         elif column.kind == "probability":

@@ -67,7 +67,7 @@ def read_json(path: str | Path):
 
 
 def read_dataset(folder: Path, names=None) -> dict:
-    return context.read_tables({name: folder / f"{name}.json" for name in names or [t.name for t in TABLES]})
+    return context.read_tables({name: folder / f"{name}.pickle" for name in names or [t.name for t in TABLES]})
 
 
 def narrative_paths(folder: Path) -> dict[str, Path]:
@@ -85,7 +85,7 @@ def validate(data: str, table: str, archive: str, out: str) -> None:
             [Problem("config.yaml", None, None, f"source_archive: {archive!r} is not a directory; fix it or remove the setting")]
         )
     frame = load_table(Path(data), table, archive_dir)
-    write_text(Path(out), context.table_json(frame.drop(columns=LINE)))
+    context.write_table(frame.drop(columns=LINE), Path(out))
 
 
 @stage

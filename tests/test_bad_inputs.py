@@ -29,6 +29,13 @@ class Run:
     data_after: bytes = b""
 
 
+def validated_data(path) -> bytes:
+    """The validated table's values (every cell, typed) as JSON: what a later stage reads."""
+    import pandas as pd
+
+    return pd.read_pickle(path).to_json(orient="split", force_ascii=False, double_precision=15).encode()
+
+
 def run(case: Case, built, folder) -> Run:
     project = folder / case.name
     shutil.copytree(built, project, symlinks=True)
@@ -36,11 +43,17 @@ def run(case: Case, built, folder) -> Run:
     expected = case.edit(project)
     config = ["--config", f"source_archive={SEEDS}"] if case.archive else []
     if expected is ACCEPTED:
-        table = project / f"build/dataset/{case.table}.json"
-        validated = table.read_bytes()
+        table = project / f"build/dataset/{case.table}.pickle"
+        validated = validated_data(table)
         result = snakemake(project, str(table.relative_to(project)), "--forcerun", "validate", *config)
         return Run(
-            expected, result.returncode, result.stdout + result.stderr, before, digests(project / "reports"), validated, table.read_bytes()
+            expected,
+            result.returncode,
+            result.stdout + result.stderr,
+            before,
+            digests(project / "reports"),
+            validated,
+            validated_data(table),
         )
     result = snakemake(project, *config)
     return Run(expected, result.returncode, result.stdout + result.stderr, before, digests(project / "reports"))
