@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
+TEST_READY := $(VENV)/.test-ready
 NODE_READY := node_modules/.ready
 REPORTS = $(shell $(BIN)/python -c 'import yaml; print(" ".join(r["id"] for r in yaml.safe_load(open("config.yaml"))["reports"]))')
 # WeasyPrint needs Pango; libharfbuzz-subset0 makes its font subsets byte-reproducible;
@@ -44,7 +45,7 @@ build:
 
 setup: system-packages $(READY)
 
-test-setup: setup test-packages $(NODE_READY)
+test-setup: setup test-packages $(NODE_READY) $(TEST_READY)
 
 system-packages:
 	$(call debian_packages,$(DEBIAN_PACKAGES))
@@ -57,6 +58,10 @@ $(READY): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+$(TEST_READY): requirements-test.lock $(READY)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -r requirements-test.lock
 	touch $@
 
 # axe-core and vnu-jar at the exact versions of package-lock.json; npm ci starts from an empty

@@ -40,8 +40,10 @@ REPORTS = {report["id"]: report for report in config["reports"]}
 PREVIOUS = previous_editions(config["reports"])
 # A params value: a new commit of the pipeline's code reruns the manifests that record it.
 COMMIT = config.get("pipeline_commit") or pipeline_commit(workflow.basedir) or ""
+# The pipeline's own files are local() inputs: with a storage provider (S3), data and outputs
+# live in the bucket while code, templates and fonts are read from this checkout.
 PIPELINE_FILES = sorted(
-    path
+    local(path)
     for path in ["Snakefile", "requirements.lock"]
     + expand(
         "briefing/{module}.py", module=glob_wildcards("briefing/{module}.py").module
@@ -61,7 +63,7 @@ SHARED_TEMPLATES = sorted(glob_wildcards("templates/partials/{name}.j2").name)
 
 def code():
     """The package's modules: a change to the pipeline's code reruns its jobs."""
-    return expand("briefing/{module}.py", module=CODE)
+    return [local(f"briefing/{module}.py") for module in CODE]
 
 
 wildcard_constraints:
@@ -95,8 +97,8 @@ def template_of(wildcards):
 
 def template_files(name):
     """A template, the screen CSS it inlines and the partials it may include."""
-    return [f"templates/{name}.html.j2", "templates/css/screen.css"] + [
-        f"templates/partials/{partial}.j2" for partial in SHARED_TEMPLATES
+    return [local(f"templates/{name}.html.j2"), local("templates/css/screen.css")] + [
+        local(f"templates/partials/{partial}.j2") for partial in SHARED_TEMPLATES
     ]
 
 
@@ -120,8 +122,7 @@ def pdf_extras(wildcards):
         return "--pages 1"
     if wildcards.document == "annex":
         return ""
-    folder = f"build/{wildcards.report}"
-    return f"--variant pdf/a-3a --attach {folder}/attachments --manifest {folder}/manifest.json"
+    return "--variant pdf/a-3a"
 
 
 def html_of(wildcards):
@@ -157,7 +158,7 @@ rule validate:
     params:
         archive=config.get("source_archive", ""),
     run:
-        steps.validate("data", wildcards.table, params.archive, output[0], log=log[0])
+        steps.validate(input.table, params.archive, output[0], log=log[0])
 
 
 rule context:
@@ -175,7 +176,8 @@ rule context:
         caps=config["caps"],
     run:
         steps.build_context(
-            "build/dataset",
+            input.tables,
+            input.narrative,
             params.report,
             params.issuer,
             params.caps,
@@ -202,7 +204,9 @@ rule attachments:
         caps=config["caps"],
     run:
         steps.attachments(
-            "build/dataset",
+            input.tables,
+            input.narrative,
+            input.previous,
             params.reports,
             params.issuer,
             params.caps,
@@ -264,7 +268,13 @@ rule timeline:
         as_of=lambda w: REPORTS[w.report]["as_of"],
         cap=config["caps"]["events"],
     run:
-        steps.timeline("build/dataset", params.as_of, params.cap, output[0], log=log[0])
+        steps.timeline(
+            [input.events, input.sources],
+            params.as_of,
+            params.cap,
+            output[0],
+            log=log[0],
+        )
 
 
 rule calibration:
@@ -326,7 +336,7 @@ rule annex:
         template=annex_template,
     run:
         steps.annex(
-            "build/dataset",
+            input.tables,
             params.report,
             params.issuer,
             params.template,
@@ -338,11 +348,11 @@ rule annex:
 rule pdf:
     input:
         html=html_of,
-        css=["templates/css/print.css", "templates/css/{document}.css"],
-        fonts=expand(
-            "templates/fonts/{font}.ttf",
-            font=sorted(glob_wildcards("templates/fonts/{font}.ttf").font),
-        ),
+        css=[local("templates/css/print.css"), local("templates/css/{document}.css")],
+        fonts=[
+            local(f"templates/fonts/{font}.ttf")
+            for font in sorted(glob_wildcards("templates/fonts/{font}.ttf").font)
+        ],
         carried=lambda w: (
             [f"build/{w.report}/attachments", f"build/{w.report}/manifest.json"]
             if w.document == "briefing"
@@ -366,7 +376,6 @@ rule pdf:
         as_of=lambda w: REPORTS[w.report]["as_of"],
         extras=pdf_extras,
     shell:
-        "python -m briefing pdf --html {input.html:q} --stylesheet templates/css/print.css "
-        "--stylesheet templates/css/{wildcards.document}.css --allow templates "
-        "--allow build/{wildcards.report} --as-of {params.as_of} {params.extras} "
-        "--out {output:q} 2>&1 | tee {log:q}"
+        "python -m briefing pdf --html {input.html:q} --stylesheet {input.css[0]:q} "
+        "--stylesheet {input.css[1]:q} --allow templates --as-of {params.as_of} "
+        "{params.extras} --carry {input.carried:q} --out {output:q} 2>&1 | tee {log:q}"

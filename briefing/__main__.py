@@ -16,11 +16,9 @@ def cmd_pdf(args) -> int:
     from briefing import pdf, provenance
 
     attachments = {}
-    if args.attach:
-        folder = Path(args.attach)
-        attachments = {name: path.read_bytes() for name, path in provenance.carried_files(folder).items()}
-    if args.manifest:
-        attachments["manifest.json"] = Path(args.manifest).read_bytes()
+    for carried in map(Path, args.carry):
+        files = provenance.carried_files(carried) if carried.is_dir() else {carried.name: carried}
+        attachments |= {name: path.read_bytes() for name, path in files.items()}
     try:
         pdf.write_pdf(
             Path(args.html).read_text(encoding="utf-8"),
@@ -76,8 +74,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = steps.add_parser("pdf", help="typeset HTML as PDF")
     p.add_argument("--variant", default=None, help="a WeasyPrint PDF variant, e.g. pdf/a-3a")
-    p.add_argument("--attach", default="", help="a folder whose files the PDF carries as attachments")
-    p.add_argument("--manifest", default="", help="the build manifest, attached as manifest.json")
+    p.add_argument("--carry", nargs="*", default=[], help="files to attach (a folder: every file in it, by its path inside)")
     p.add_argument("--html", required=True)
     p.add_argument("--stylesheet", action="append", default=[])
     p.add_argument("--allow", action="append", required=True, help="directory the renderer may read (first is the base URL)")

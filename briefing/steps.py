@@ -18,7 +18,7 @@ import yaml
 
 from briefing import changes, charts, context, provenance, render
 from briefing.load import LINE, DataError, Problem, check_citations, csv_text, decode, load_table, untyped
-from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
+from briefing.schema import TABLES
 
 
 class StageFailed(Exception):
@@ -66,35 +66,35 @@ def read_json(path: str | Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def read_dataset(folder: Path, names=None) -> dict:
-    return context.read_tables({name: folder / f"{name}.pickle" for name in names or [t.name for t in TABLES]})
+def read_dataset(paths: list[str]) -> dict:
+    """The validated tables, by name, from the files the validate stage wrote (build/dataset/<name>.pickle)."""
+    return context.read_tables({Path(path).stem: Path(path) for path in paths})
 
 
-def narrative_paths(folder: Path) -> dict[str, Path]:
-    """The report's Markdown files by part: the required ones, and the optional ones present."""
-    parts = [*NARRATIVE_PARTS, *(p for p in OPTIONAL_NARRATIVE_PARTS if (folder / f"{p}.md").is_file())]
-    return {part.replace("-", "_"): folder / f"{part}.md" for part in parts}
+def narrative_paths(files: list[str]) -> dict[str, Path]:
+    """A report's Markdown files (NAME.md) by part, as the narrative's variables name them."""
+    return {Path(path).stem.replace("-", "_"): Path(path) for path in files}
 
 
 @stage
-def validate(data: str, table: str, archive: str, out: str) -> None:
-    """Check one table of data/ (and the ids it names) and write it typed."""
+def validate(table: str, archive: str, out: str) -> None:
+    """Check one table's CSV file (and the ids it names, in the tables beside it) and write it typed."""
     archive_dir = Path(archive) if archive else None
     if archive_dir is not None and not archive_dir.is_dir():
         raise DataError(
             [Problem("config.yaml", None, None, f"source_archive: {archive!r} is not a directory; fix it or remove the setting")]
         )
-    frame = load_table(Path(data), table, archive_dir)
+    frame = load_table(Path(table).parent, Path(table).stem, archive_dir)
     context.write_table(frame.drop(columns=LINE), Path(out))
 
 
 @stage
-def build_context(dataset: str, settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
+def build_context(dataset: list[str], narrative_files: list[str], settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
     """What one report shows (settings: its config entry as JSON); its narrative may cite
     only sources known by its date."""
     report = json.loads(settings)
-    tables = read_dataset(Path(dataset))
-    paths = narrative_paths(Path(report["narrative"]))
+    tables = read_dataset(dataset)
+    paths = narrative_paths(narrative_files)
     narrative = {part: decode(path.read_bytes()) for part, path in paths.items()}
     citable = set(context.sources_as_of(tables["sources"], dt.date.fromisoformat(report["as_of"]))["id"])
     problems = [p for part, path in paths.items() for p in check_citations(narrative[part], str(path), citable)]
@@ -111,9 +111,9 @@ def edition_changes(context_path: str, previous: list[str], out: str) -> None:
 
 
 @stage
-def timeline(dataset: str, as_of: str, cap: int, out: str) -> None:
+def timeline(dataset: list[str], as_of: str, cap: int, out: str) -> None:
     """The events the briefing shows (at most cap), by date and escalation score."""
-    tables = read_dataset(Path(dataset), ("events", "sources"))
+    tables = read_dataset(dataset)
     date = dt.date.fromisoformat(as_of)
     known = context.events_as_of(tables["events"], set(context.sources_as_of(tables["sources"], date)["id"]), date)
     events = context.significant_events(known, cap)
@@ -137,19 +137,29 @@ def html(inputs, template: str, out: str) -> None:
 
 
 @stage
-def attachments(dataset: str, settings: list[str], issuer: str, caps: dict[str, int], out: str) -> None:
+def attachments(
+    dataset: list[str],
+    narrative_files: list[str],
+    previous_files: list[str],
+    settings: list[str],
+    issuer: str,
+    caps: dict[str, int],
+    out: str,
+) -> None:
     """The report's own inputs, to travel inside its PDF: data as of its date, narrative, settings.
 
-    settings: the previous edition's (if any) then this report's, as JSON; the changes page needs both.
+    settings: the previous edition's (if any) then this report's, as JSON; the changes page needs
+    both, and their narratives (previous_files, then narrative_files).
     """
     reports = [json.loads(s) for s in settings]
-    tables = read_dataset(Path(dataset))
+    narratives = [previous_files, narrative_files] if len(reports) == 2 else [narrative_files]
+    tables = read_dataset(dataset)
     view = context.edition_view(tables, dt.date.fromisoformat(reports[-1]["as_of"]))
     folder = Path(out)
     for table in TABLES:
         write_text(folder / "data" / table.filename, csv_text(untyped(view[table.name], table)))
-    for report in reports:
-        for path in narrative_paths(Path(report["narrative"])).values():
+    for report, files in zip(reports, narratives):
+        for path in narrative_paths(files).values():
             write_text(folder / "narrative" / report["id"] / path.name, decode(path.read_bytes()))
     config = {
         "issuer": issuer,
@@ -168,8 +178,8 @@ def manifest(settings: str, carried: str, pipeline_files: list[str], commit: str
 
 
 @stage
-def annex(dataset: str, settings: str, issuer: str, template: str, out: str) -> None:
+def annex(dataset: list[str], settings: str, issuer: str, template: str, out: str) -> None:
     """The annex's HTML: every event, forecast and source the edition knows, straight from the data."""
     report = json.loads(settings)
-    data = context.annex_context(read_dataset(Path(dataset)), report, issuer)
+    data = context.annex_context(read_dataset(dataset), report, issuer)
     write_text(Path(out), render.render(Path("templates"), template, data, {}))
