@@ -30,7 +30,7 @@ define debian_packages
 	fi
 endef
 
-.PHONY: all reports build setup test-setup system-packages test-packages test lint picture screenshots verify build-report clean
+.PHONY: bench all reports build setup test-setup system-packages test-packages test lint picture screenshots verify build-report clean
 .DEFAULT_GOAL := all
 
 all: reports
@@ -94,6 +94,11 @@ picture: reports
 # Full-page pictures of every briefing.html as a desktop (1280 px) and a phone (390 px) shows it.
 screenshots: test-setup reports
 	$(BIN)/python tests/screenshots.py --out docs/screenshots
+
+# Speed and memory against the targets (README "Scaling"): a table here, the figures in
+# build/bench/bench.json. About 10 minutes; synthetic data is kept in build/bench/ for reruns.
+bench: setup
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf build reports/*/

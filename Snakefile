@@ -125,6 +125,11 @@ def pdf_extras(wildcards):
     return "--variant pdf/a-3a"
 
 
+def render_priority(wildcards):
+    """The quick stages (priority 0) first, then the longest renders: the cores stay busy to the end."""
+    return {"annex": -1, "briefing": -2, "summary": -3}[wildcards.document]
+
+
 def html_of(wildcards):
     """The briefing's HTML is itself an output; the summary's and annex's are intermediate files."""
     folder = "reports" if wildcards.document == "briefing" else "build"
@@ -370,6 +375,7 @@ rule pdf:
         "build/logs/{report}/{document}-pdf.log",
     benchmark:
         "build/benchmarks/{report}/{document}-pdf.tsv"
+    priority: render_priority
     conda:
         "envs/briefing.yaml"
     params:

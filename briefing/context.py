@@ -238,17 +238,26 @@ def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
     }
 
 
-def explanation_matrix(groups: list[dict], hypotheses: pd.DataFrame) -> dict:
-    """Hypotheses against who asserts or rejects them: the competing explanations at a glance."""
+def explanation_matrix(groups: list[dict], hypotheses: pd.DataFrame, limit: int) -> dict:
+    """Hypotheses against who asserts or rejects them: the competing explanations at a glance.
+
+    At most limit people are columns: those with the most motives shown.
+    """
     cells: dict[tuple[str, str], set[str]] = {}
     people: dict[str, str] = {}
+    motives_by: dict[str, int] = {}
     for group in groups:
         for m in group["motives"]:
+            motives_by[m["by"]["key"]] = motives_by.get(m["by"]["key"], 0) + 1
+    kept = set(sorted(motives_by, key=lambda k: (-motives_by[k], k))[:limit])
+    for group in groups:
+        for m in (m for m in group["motives"] if m["by"]["key"] in kept):
             people[m["by"]["key"]] = m["by"]["name"]
             cells.setdefault((m["hypothesis"], m["by"]["key"]), set()).add(m["stance"])
     used = [label for label in hypotheses["label"] if any(h == label for h, _ in cells)]
     columns = sorted(people, key=lambda k: (k.startswith("outlet-"), people[k]))
     return {
+        "people_count": len(motives_by),
         "columns": [{"key": k, "name": people[k]} for k in columns],
         "rows": [
             {
@@ -306,7 +315,7 @@ def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> 
 def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict[str, str], issuer: str, caps: dict[str, int]) -> dict:
     """Everything one report renders, as plain JSON-ready data.
 
-    caps bound what is shown in full (events, motives, forecasts, forecasters), so the
+    caps bound what is shown in full (events, motives, forecasts, analysts), so the
     briefing's length does not grow with the data; counts give the totals.
     """
     as_of = dt.date.fromisoformat(str(report["as_of"]))
@@ -349,8 +358,8 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "actors": groups,
         "forecasts": forecast_list,
         "top_forecasts": forecast_list[:3],
-        "ledger": ledger(forecasts, caps["forecasters"]),
-        "matrix": explanation_matrix(groups, tables["hypotheses"]),
+        "ledger": ledger(forecasts, caps["analysts"]),
+        "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
         "sources": source_rows(listed),
         "summary_sources": [row for row in source_rows(listed) if row["id"] in summary_cites],
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],

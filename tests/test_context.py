@@ -12,7 +12,7 @@ from briefing.load import load_dataset
 
 REPORT = {"id": "test", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused"}
 NARRATIVE = {"bottom_line": "BLUF", "key_judgments": "- KJ"}
-CAPS = {"events": 100, "motives": 60, "forecasts": 40, "forecasters": 20}
+CAPS = {"events": 100, "motives": 60, "forecasts": 40, "analysts": 12}
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def context(tables, caps=CAPS, **report):
 
 def test_caps_bound_what_is_shown_and_counts_keep_the_totals(tables):
     full = context(tables)
-    capped = context(tables, caps={"events": 5, "motives": 4, "forecasts": 3, "forecasters": 2})
+    capped = context(tables, caps={"events": 5, "motives": 4, "forecasts": 3, "analysts": 2})
     assert len(capped["events"]) == 5 and capped["counts"]["events"] == full["counts"]["events"] > 5
     assert sum(len(g["motives"]) for g in capped["actors"]) == 4 < full["counts"]["motives"]
     assert [f["id"] for f in capped["forecasts"]] == [f["id"] for f in full["forecasts"][:3]]
@@ -128,12 +128,15 @@ def test_matrix_marks_who_asserts_and_who_rejects():
     import pandas as pd
 
     hypotheses = pd.DataFrame({"label": ["Sanctions relief", "Unused", "Wedge"]})
-    matrix = explanation_matrix(groups, hypotheses)
+    matrix = explanation_matrix(groups, hypotheses, limit=12)
     assert [c["name"] for c in matrix["columns"]] == ["Ann", "Bob"]
     assert matrix["rows"] == [
         {"hypothesis": "Sanctions relief", "cells": ["asserts", "rejects"], "asserted": 1, "rejected": 1},
         {"hypothesis": "Wedge", "cells": ["", "asserts"], "asserted": 1, "rejected": 0},
     ]
+    busiest = explanation_matrix(groups, hypotheses, limit=1)  # Bob holds two of the three motives
+    assert [c["name"] for c in busiest["columns"]] == ["Bob"]
+    assert busiest["rows"][0] == {"hypothesis": "Sanctions relief", "cells": ["rejects"], "asserted": 0, "rejected": 1}
 
 
 def test_counts_match_what_is_shown(tables):

@@ -1,0 +1,329 @@
+"""make bench: the pipeline's speed and memory against its targets, measured in one run.
+
+Every figure is measured here, now, on this machine, in copies under build/bench/, and
+printed beside its target; the same figures go to build/bench/bench.json. Ratios compare
+runs made minutes apart on the same machine, so they hold when the machine is noisy.
+
+  floor     each PDF rendered by WeasyPrint alone in a fresh process (same HTML, stylesheets,
+            PDF variant and attachments as the pipeline), the time no pipeline can beat
+  overhead  clean build of every configured report, --cores 1 and --cores 2, against the
+            sum of the floors
+  no-op     a rebuild with nothing to do, against `snakemake --version`
+  edits     a rebuild after editing one forecast, and after editing one template's CSS
+  scale     validation + context on synthetic data at 1x, 100x and 10,000x (1,000,000 events)
+  annex     the annex (every event and forecast) and the capped briefing at 1x, 10x and 100x
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing import provenance  # noqa: E402
+from briefing.load import csv_text  # noqa: E402
+from briefing.verify import PIPELINE, copy_pipeline  # noqa: E402
+
+PYTHON = sys.executable
+SNAKEMAKE = [PYTHON, "-m", "snakemake"]
+
+# A fresh process that renders one HTML file with WeasyPrint and nothing else of ours.
+FLOOR = """
+import datetime as dt, io, json, os, sys, time
+start = time.perf_counter()
+import weasyprint
+html, out, stylesheets, variant, carried, epoch = json.loads(sys.argv[1])
+os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+text = open(html, encoding="utf-8").read()
+links = "".join(f'<link rel="stylesheet" href="file://{os.path.abspath(s)}">' for s in stylesheets)
+when = dt.datetime.fromtimestamp(epoch, dt.UTC)
+files = [weasyprint.Attachment(file_obj=io.BytesIO(open(path, "rb").read()), name=name, created=when, modified=when,
+         relationship="Source") for name, path in carried]
+weasyprint.HTML(string=text.replace("</head>", links + "</head>", 1), base_url=os.path.abspath("templates") + "/").write_pdf(
+    out, pdf_variant=variant, pdf_tags=True, attachments=files)
+"""
+
+# Validation of every table, then the context of the first report, in one fresh process.
+STAGES = """
+import json, resource, sys, time
+start = time.perf_counter()
+import yaml
+from briefing import steps
+from briefing.schema import TABLES
+config = yaml.safe_load(open("config.yaml"))
+report = config["reports"][0]
+caps = {"events": 100, "motives": 60, "forecasts": 40, "analysts": 12} | config.get("caps", {})
+tables = [f"build/dataset/{t.name}.pickle" for t in TABLES]
+for t in TABLES:
+    steps.validate(f"data/{t.name}.csv", "", f"build/dataset/{t.name}.pickle", log="build/logs/validate.log")
+validated = time.perf_counter()
+narrative = sorted(str(p) for p in __import__("pathlib").Path(report["narrative"]).glob("*.md"))
+steps.build_context(tables, narrative, json.dumps(report), config["issuer"], caps, "build/context.json", log="build/logs/context.log")
+print(json.dumps({"seconds": time.perf_counter() - start, "validation": validated - start,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"benchmark step failed: {' '.join(command)}\n{result.stderr[-3000:]}")
+    return elapsed, result
+
+
+def jobs_run(result: subprocess.CompletedProcess) -> int:
+    return (result.stdout + result.stderr).count("Finished jobid")
+
+
+def fresh_project(folder: Path, data_from: Path = ROOT) -> Path:
+    shutil.rmtree(folder, ignore_errors=True)
+    copy_pipeline(PIPELINE, ROOT, folder)
+    copy_pipeline(("config.yaml", "data"), data_from, folder)
+    return folder
+
+
+def clean(project: Path) -> None:
+    for name in ("build", "reports", ".snakemake"):
+        shutil.rmtree(project / name, ignore_errors=True)
+
+
+def pdf_jobs(project: Path) -> list[dict]:
+    """What each PDF job rendered, from the Snakemake record of the build just made."""
+    import yaml
+
+    config = yaml.safe_load((project / "config.yaml").read_text())
+    jobs = []
+    for report in config["reports"]:
+        folder = report["id"]
+        documents = ["briefing", "summary"] + (["annex"] if report.get("annex") else [])
+        for document in documents:
+            html = f"reports/{folder}/briefing.html" if document == "briefing" else f"build/{folder}/{document}.html"
+            carried = []
+            if document == "briefing":
+                attachments = project / "build" / folder / "attachments"
+                carried = [(name, str(path)) for name, path in provenance.carried_files(attachments).items()]
+                carried.append(("manifest.json", f"build/{folder}/manifest.json"))
+            jobs.append(
+                {
+                    "report": folder,
+                    "document": document,
+                    "html": html,
+                    "stylesheets": ["templates/css/print.css", f"templates/css/{document}.css"],
+                    "variant": "pdf/a-3a" if document == "briefing" else None,
+                    "carried": carried,
+                    "epoch": provenance.epoch(report["as_of"]),
+                }
+            )
+    return jobs
+
+
+def floor(project: Path, jobs: list[dict]) -> list[float]:
+    out = project / "build" / "floor"
+    out.mkdir(parents=True, exist_ok=True)
+    seconds = []
+    for job in jobs:
+        args = [
+            job["html"],
+            str(out / f"{job['report']}-{job['document']}.pdf"),
+            job["stylesheets"],
+            job["variant"],
+            job["carried"],
+            job["epoch"],
+        ]
+        elapsed, _ = timed([PYTHON, "-c", FLOOR, json.dumps(args)], project)
+        seconds.append(elapsed)
+    return seconds
+
+
+def median_time(command: list[str], cwd: Path, runs: int = 3) -> tuple[float, subprocess.CompletedProcess]:
+    times = [timed(command, cwd) for _ in range(runs)]
+    ordered = sorted(times, key=lambda t: t[0])
+    return ordered[len(ordered) // 2]
+
+
+def pdf_record(project: Path, report: str, document: str) -> dict:
+    """Seconds and peak memory of one PDF job (Snakemake's benchmark file), and its page count."""
+    with open(project / "build" / "benchmarks" / report / f"{document}-pdf.tsv") as f:
+        row = next(csv.DictReader(f, delimiter="\t"))
+    from pypdf import PdfReader
+
+    pages = len(PdfReader(project / "reports" / report / f"{document}.pdf").pages)
+    return {"seconds": float(row["s"]), "peak_mib": float(row["max_rss"]), "pages": pages}
+
+
+def synthetic(scale: int, folder: Path) -> Path:
+    if not (folder / "data" / "events.csv").is_file():
+        timed([PYTHON, "-m", "briefing", "synth", "--scale", str(scale), "--out", str(folder)], ROOT)
+    return folder
+
+
+def measure(work: Path, scales: list[int], annex_scales: list[int]) -> dict:
+    results: dict = {}
+    project = fresh_project(work / "project")
+
+    print("clean build, --cores 1 ...", flush=True)
+    clean(project)
+    results["build_cores_1"], _ = timed([*SNAKEMAKE, "--cores", "1"], project)
+    jobs = pdf_jobs(project)
+    print(f"bare WeasyPrint renders of the same {len(jobs)} documents ...", flush=True)
+    floors = floor(project, jobs)
+    results["floor"] = {f"{j['report']}/{j['document']}": s for j, s in zip(jobs, floors)}
+    results["floor_sum"] = sum(floors)
+    print("clean build, --cores 2 ...", flush=True)
+    clean(project)
+    results["build_cores_2"], _ = timed([*SNAKEMAKE, "--cores", "2"], project)
+
+    print("no-op rebuild and snakemake --version ...", flush=True)
+    results["noop"], _ = median_time([*SNAKEMAKE, "--cores", "1"], project)
+    results["snakemake_version"], _ = median_time([*SNAKEMAKE, "--version"], project)
+
+    print("rebuild after editing one forecast, then one template's CSS ...", flush=True)
+    forecasts = project / "data" / "forecasts.csv"
+    rows = list(csv.reader(forecasts.read_text(encoding="utf-8").splitlines()))
+    rows[1][rows[0].index("note")] += " Edited."
+    forecasts.write_text(csv_text(rows), encoding="utf-8")
+    elapsed, result = timed([*SNAKEMAKE, "--cores", "2"], project)
+    results["edit_forecast"] = {"seconds": elapsed, "jobs": jobs_run(result)}
+    css = project / "templates" / "css" / "briefing.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+    elapsed, result = timed([*SNAKEMAKE, "--cores", "2"], project)
+    results["edit_css"] = {"seconds": elapsed, "jobs": jobs_run(result)}
+
+    results["stages"] = {}
+    for scale in scales:
+        print(f"validation + context at {scale:,}x ...", flush=True)
+        data = synthetic(scale, work / f"synth-{scale}")
+        shutil.rmtree(data / "build", ignore_errors=True)
+        copy_pipeline(("briefing",), ROOT, data)
+        _, result = timed([PYTHON, "-c", STAGES], data)
+        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        with open(data / "data" / "events.csv", encoding="utf-8") as f:
+            events = sum(1 for _ in f) - 1
+        results["stages"][str(scale)] = figures | {"events": events}
+
+    results["annex"] = {}
+    for scale in annex_scales:
+        print(f"annex and briefing at {scale:,}x ...", flush=True)
+        data = synthetic(scale, work / f"synth-{scale}")
+        synth_project = fresh_project(work / f"annex-{scale}", data_from=data)
+        timed([*SNAKEMAKE, "--cores", "2"], synth_project)
+        results["annex"][str(scale)] = {
+            "annex": pdf_record(synth_project, "synthetic", "annex"),
+            "briefing": pdf_record(synth_project, "synthetic", "briefing"),
+        }
+    return results
+
+
+def verdicts(r: dict) -> list[tuple[str, str, str, bool]]:
+    """(figure, measured, target, met) for every target of issue 6."""
+    floor_sum = r["floor_sum"]
+    rows = [
+        (
+            "clean build --cores 1 / sum of bare renders",
+            f"{r['build_cores_1']:.1f} s / {floor_sum:.1f} s = {r['build_cores_1'] / floor_sum:.2f}x",
+            "<= 1.25x",
+            r["build_cores_1"] <= 1.25 * floor_sum,
+        ),
+        (
+            "clean build --cores 2 / sum of bare renders",
+            f"{r['build_cores_2']:.1f} s / {floor_sum:.1f} s = {r['build_cores_2'] / floor_sum:.2f}x",
+            "<= 0.75x",
+            r["build_cores_2"] <= 0.75 * floor_sum,
+        ),
+        (
+            "no-op rebuild / snakemake --version",
+            f"{r['noop']:.2f} s / {r['snakemake_version']:.2f} s = {r['noop'] / r['snakemake_version']:.2f}x",
+            "<= 2x",
+            r["noop"] <= 2 * r["snakemake_version"],
+        ),
+        (
+            "rebuild after editing one forecast",
+            f"{r['edit_forecast']['seconds']:.1f} s, {r['edit_forecast']['jobs']} jobs",
+            "(reported)",
+            True,
+        ),
+        ("rebuild after editing briefing.css", f"{r['edit_css']['seconds']:.1f} s, {r['edit_css']['jobs']} jobs", "(reported)", True),
+    ]
+    for scale, s in r["stages"].items():
+        target = s["events"] >= 1_000_000
+        rows.append(
+            (
+                f"validation + context, {int(scale):,}x ({s['events']:,} events)",
+                f"{s['seconds']:.1f} s, {s['peak_mib']:,.0f} MiB",
+                "< 30 s, < 2048 MiB" if target else "(reported)",
+                (s["seconds"] < 30 and s["peak_mib"] < 2048) if target else True,
+            )
+        )
+    annex = r["annex"]
+    if annex:
+        base = annex[min(annex, key=int)]
+        base_rate = base["annex"]["seconds"] / base["annex"]["pages"]
+        for scale, a in annex.items():
+            rate = a["annex"]["seconds"] / a["annex"]["pages"]
+            big = int(scale) >= 100
+            rows.append(
+                (
+                    f"annex {int(scale):,}x: {a['annex']['pages']} pages",
+                    f"{a['annex']['seconds']:.1f} s, {rate:.3f} s/page ({rate / base_rate:.2f}x of 1x), {a['annex']['peak_mib']:,.0f} MiB",
+                    "s/page <= 1.15x of 1x, < 3072 MiB" if big else "(reported)",
+                    (rate <= 1.15 * base_rate and a["annex"]["peak_mib"] < 3072) if big else True,
+                )
+            )
+        # At 1x the synthetic data is under the caps; from 10x on the caps bind, and from
+        # there the briefing must not grow: each scale is compared with 10x (or the smallest).
+        capped_from = "10" if "10" in annex else min(annex, key=int)
+        for scale, a in annex.items():
+            b, b0 = a["briefing"], annex[capped_from]["briefing"]
+            bound = int(scale) > int(capped_from)
+            rows.append(
+                (
+                    f"capped briefing {int(scale):,}x: {b['pages']} pages",
+                    f"{b['seconds']:.1f} s ({b['seconds'] / b0['seconds']:.2f}x of {capped_from}x), {b['peak_mib']:,.0f} MiB",
+                    f"bounded: <= 1.25x of {capped_from}x" if bound else "(reported)",
+                    b["seconds"] <= 1.25 * b0["seconds"] if bound else True,
+                )
+            )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", default=str(ROOT / "build" / "bench"), help="scratch folder (kept, with the synthetic data, for reruns)")
+    parser.add_argument("--scales", default="1,100,10000", help="synthetic sizes for validation + context")
+    parser.add_argument("--annex-scales", default="1,10,100", help="synthetic sizes for the annex and the capped briefing")
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    results = measure(work, [int(s) for s in args.scales.split(",")], [int(s) for s in args.annex_scales.split(",") if s])
+    rows = verdicts(results)
+    machine = f"{platform.node()}: {platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
+    width = max(len(r[0]) for r in rows)
+    print(f"\nbriefing benchmark on {machine}\n")
+    for figure, measured, target, met in rows:
+        mark = "ok  " if met else "MISS"
+        print(f"{mark} {figure:<{width}}  {measured:<60}  target {target}")
+    out = work / "bench.json"
+    out.write_text(
+        json.dumps(
+            {"machine": machine, "results": results, "targets": [dict(zip(("figure", "measured", "target", "met"), r)) for r in rows]},
+            indent=1,
+        )
+        + "\n"
+    )
+    print(f"\nfigures: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
