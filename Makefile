@@ -74,8 +74,8 @@ test: test-setup
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check briefing tests
-	$(BIN)/ruff format --check briefing tests
+	$(BIN)/ruff check briefing tests benchmarks
+	$(BIN)/ruff format --check briefing tests benchmarks
 	$(BIN)/snakefmt --check Snakefile
 	$(BIN)/snakemake --lint
 
