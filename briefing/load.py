@@ -84,12 +84,16 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def read_csv(path: Path, label: str, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse one table's file into strings, keeping each record's line number."""
+def read_csv(path: Path, label: str, table: Table, columns: list[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse one table's file into strings, keeping each record's line number.
+
+    columns, when given, are all the caller needs (a referenced table's ids, say): a plain
+    file then converts only those.
+    """
     if not path.is_file():
         return _empty(table), [Problem(label, None, None, f"file is missing (create it with the header: {','.join(table.column_names)})")]
     text = decode(path.read_bytes())
-    simple = _read_plain(text, table)
+    simple = _read_plain(text, table, columns)
     if simple is not None:
         return simple, []
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -130,7 +134,7 @@ def read_csv(path: Path, label: str, table: Table) -> tuple[pd.DataFrame, list[P
     return frame[[*table.column_names, LINE]], problems
 
 
-def _read_plain(text: str, table: Table) -> pd.DataFrame | None:
+def _read_plain(text: str, table: Table, columns: list[str] | None = None) -> pd.DataFrame | None:
     """The common case, parsed by pandas' C reader: the exact header, then one record per line.
 
     None when the file is anything else (blank or multi-line records, ragged rows, another
@@ -140,11 +144,13 @@ def _read_plain(text: str, table: Table) -> pd.DataFrame | None:
     if first_line != ",".join(table.column_names) or "\r" in text:
         return None
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False)
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False, usecols=columns
+        )
     except (pd.errors.ParserError, ValueError):
         return None
     lines = text.count("\n") + (not text.endswith("\n"))
-    if len(frame) != lines - 1 or len(frame) == 0 or list(frame.columns) != table.column_names:
+    if len(frame) != lines - 1 or len(frame) == 0 or list(frame.columns) != (columns or table.column_names):
         return None
     starts_blank = re.compile(r"\n[^\S\n]")  # a literal first: the regex engine skips ahead fast
     for name in frame.columns:
@@ -492,6 +498,10 @@ def csv_text(cells: list[list[str]]) -> str:
     return out.getvalue()
 
 
+REFERENCED_COLUMNS = {("motives", "sources"): ["archive_file"], ("outcomes", "forecasts"): ["made_on"]}
+"""What a table's checks read of the tables it references, besides their ids."""
+
+
 def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.DataFrame:
     """One table, validated and typed, checked against the tables it references.
 
@@ -505,7 +515,8 @@ def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.Dat
     if _readable(problems):
         others = {}
         for target in table.references:
-            other, found = read_csv(data_dir / f"{target}.csv", labels[target], TABLES_BY_NAME[target])
+            needed = ["id", *REFERENCED_COLUMNS.get((name, target), [])]
+            other, found = read_csv(data_dir / f"{target}.csv", labels[target], TABLES_BY_NAME[target], needed)
             if _readable(found):
                 others[target] = other
         problems += check_references(frame, table, labels[name], {t: set(f["id"]) for t, f in others.items()}, labels)
