@@ -17,9 +17,11 @@ runs made minutes apart on the same machine, so they hold when the machine is no
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import json
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -29,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from briefing import __main__ as cli  # noqa: E402
 from briefing import provenance  # noqa: E402
 from briefing.load import csv_text  # noqa: E402
 from briefing.verify import PIPELINE, copy_pipeline  # noqa: E402
@@ -59,15 +62,16 @@ start = time.perf_counter()
 import yaml
 from briefing import steps
 from briefing.schema import TABLES
+from snakemake.utils import validate
 config = yaml.safe_load(open("config.yaml"))
+validate(config, sys.argv[1])  # fills in the defaults, caps among them, as the Snakefile does
 report = config["reports"][0]
-caps = {"events": 100, "motives": 60, "forecasts": 40, "analysts": 12} | config.get("caps", {})
 tables = [f"build/dataset/{t.name}.pickle" for t in TABLES]
 for t in TABLES:
     steps.validate(f"data/{t.name}.csv", "", f"build/dataset/{t.name}.pickle", log="build/logs/validate.log")
 validated = time.perf_counter()
 narrative = sorted(str(p) for p in __import__("pathlib").Path(report["narrative"]).glob("*.md"))
-steps.build_context(tables, narrative, json.dumps(report), config["issuer"], caps, "build/context.json", log="build/logs/context.log")
+steps.build_context(tables, narrative, json.dumps(report), config["issuer"], config["caps"], "build/context.json", log="build/logs/context.log")
 print(json.dumps({"seconds": time.perf_counter() - start, "validation": validated - start,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -99,32 +103,26 @@ def clean(project: Path) -> None:
 
 
 def pdf_jobs(project: Path) -> list[dict]:
-    """What each PDF job rendered, from the Snakemake record of the build just made."""
-    import yaml
-
-    config = yaml.safe_load((project / "config.yaml").read_text())
+    """What each PDF job rendered: its `python -m briefing pdf` command, from Snakemake's record."""
     jobs = []
-    for report in config["reports"]:
-        folder = report["id"]
-        documents = ["briefing", "summary"] + (["annex"] if report.get("annex") else [])
-        for document in documents:
-            html = f"reports/{folder}/briefing.html" if document == "briefing" else f"build/{folder}/{document}.html"
-            carried = []
-            if document == "briefing":
-                attachments = project / "build" / folder / "attachments"
-                carried = [(name, str(path)) for name, path in provenance.carried_files(attachments).items()]
-                carried.append(("manifest.json", f"build/{folder}/manifest.json"))
-            jobs.append(
-                {
-                    "report": folder,
-                    "document": document,
-                    "html": html,
-                    "stylesheets": ["templates/css/print.css", f"templates/css/{document}.css"],
-                    "variant": "pdf/a-3a" if document == "briefing" else None,
-                    "carried": carried,
-                    "epoch": provenance.epoch(report["as_of"]),
-                }
-            )
+    for record_file in sorted((project / ".snakemake" / "metadata").iterdir()):
+        record = json.loads(record_file.read_text())
+        if record.get("rule") != "pdf":
+            continue
+        _, report, document = base64.urlsafe_b64decode(record_file.name).decode().removesuffix(".pdf").split("/")
+        command = shlex.split(record["shellcmd"].split(" 2>&1 | tee ")[0])
+        args = cli.parser().parse_args(command[command.index("pdf") :])
+        jobs.append(
+            {
+                "report": report,
+                "document": document,
+                "html": args.html,
+                "stylesheets": args.stylesheet,
+                "variant": args.variant,
+                "carried": [(name, str(path)) for name, path in provenance.carried(list(map(Path, args.carry))).items()],
+                "epoch": provenance.epoch(args.as_of),
+            }
+        )
     return jobs
 
 
@@ -206,7 +204,7 @@ def measure(work: Path, scales: list[int], annex_scales: list[int]) -> dict:
         data = synthetic(scale, work / f"synth-{scale}")
         shutil.rmtree(data / "build", ignore_errors=True)
         copy_pipeline(("briefing",), ROOT, data)
-        _, result = timed([PYTHON, "-c", STAGES], data)
+        _, result = timed([PYTHON, "-c", STAGES, str(ROOT / "schemas" / "config.schema.yaml")], data)
         figures = json.loads(result.stdout.strip().splitlines()[-1])
         with open(data / "data" / "events.csv", encoding="utf-8") as f:
             events = sum(1 for _ in f) - 1

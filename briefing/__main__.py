@@ -15,10 +15,7 @@ from pathlib import Path
 def cmd_pdf(args) -> int:
     from briefing import pdf, provenance
 
-    attachments = {}
-    for carried in map(Path, args.carry):
-        files = provenance.carried_files(carried) if carried.is_dir() else {carried.name: carried}
-        attachments |= {name: path.read_bytes() for name, path in files.items()}
+    attachments = {name: path.read_bytes() for name, path in provenance.carried(list(map(Path, args.carry))).items()}
     try:
         pdf.write_pdf(
             Path(args.html).read_text(encoding="utf-8"),

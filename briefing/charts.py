@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
+from briefing.load import records
 from briefing.schema import EVENT_CATEGORIES
 
 # Okabe-Ito hues, darkened to 4.5:1 contrast with white text: distinguishable with the common colour-vision deficiencies.
@@ -71,7 +72,7 @@ def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
         x = _x(day, first, end)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 6}" y2="{_y(-2) + 8:.1f}" stroke="#d9dce1"/>')
         out.append(f'<text x="{x + 3:.1f}" y="{_y(-2) + 20:.1f}" fill="#4a4f57">{year}</text>')
-    for (x, y), (_, event) in zip(points, events.iterrows()):
+    for (x, y), event in zip(points, records(events)):
         colour = CATEGORY_COLOURS[event["category"]]
         out.append(
             f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" stroke="#ffffff" stroke-width="0.8"><title>{escape(event["title"])}</title></circle>'

@@ -13,26 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from briefing import scoring
-from briefing.load import CITATION, parse_date
+from briefing.load import CITATION, parse_date, records
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """A validated table as the validate step hands it on: a pandas pickle, written atomically.
-
-    Only this pipeline writes and reads these files (build/dataset/), and a million events
-    load in about a second, where JSON took twenty. Typed values survive, lists included.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    frame.reset_index(drop=True).to_pickle(partial)
-    partial.replace(path)
-
-
 def read_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    """The validated tables written by the validate step."""
+    """The validated tables, as the validate stage wrote them (steps.write_table)."""
     return {name: pd.read_pickle(path) for name, path in paths.items()}
 
 
@@ -112,7 +100,7 @@ def citation(source: pd.Series) -> dict:
 def asserters(keys: pd.Series, source_ids: pd.Series, sources: pd.DataFrame, analysts: pd.DataFrame) -> list[dict]:
     """Who asserts each motive or makes each forecast: a named analyst or the outlet itself."""
     outlets = dict(zip(sources["id"], sources["outlet"]))
-    people = {a["id"]: a for a in analysts[["id", "name", "affiliation"]].to_dict("records")}
+    people = {a["id"]: a for a in records(analysts[["id", "name", "affiliation"]])}
     return [
         {"key": f"outlet-{source}", "name": outlets[source], "affiliation": "unattributed, in the outlet's own voice"}
         if key == UNATTRIBUTED
@@ -136,7 +124,7 @@ def event_rows(events: pd.DataFrame, actors: pd.DataFrame, cites: dict[str, dict
             "citations": [cites[s] for s in e["sources"]],
             "note": e["note"],
         }
-        for _, e in events.iterrows()
+        for e in records(events)
     ]
 
 
@@ -167,7 +155,7 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
                         "quote": m["quote"],
                         "citation": cites[m["source"]],
                     }
-                    for _, m in rows.iterrows()
+                    for m in records(rows)
                 ],
             }
         )
@@ -216,7 +204,7 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
             "brier": None if f["brier"] is None or pd.isna(f["brier"]) else round(float(f["brier"]), 4),
             "citation": cites[f["source"]],
         }
-        for f in ranked.to_dict("records")
+        for f in records(ranked)
     ]
 
 
@@ -290,7 +278,7 @@ def source_rows(sources: pd.DataFrame) -> list[dict]:
             "reliability_label": RELIABILITY_GRADES[s["reliability"]],
             "inferred": s["inferred"],
         }
-        for _, s in sources.iterrows()
+        for s in records(sources)
     ]
 
 
@@ -334,7 +322,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         | cited_in("".join(narrative.values()))
     )
     listed = sources[sources["id"].isin(cited)]
-    cites = {s["id"]: citation(s) for s in listed.to_dict("records")}
+    cites = {s["id"]: citation(s) for s in records(listed)}
     groups = motives_by_actor(shown_motives, tables, sources, cites)
     forecast_list = forecast_rows(shown_forecasts, cites, as_of)
     summary_cites = cited_in(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
@@ -407,7 +395,7 @@ def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) ->
             "escalation": int(e["escalation"]),
             "sources": ", ".join(e["sources"]),
         }
-        for e in events.to_dict("records")
+        for e in records(events)
     ]
     forecast_list = [
         {
@@ -421,19 +409,9 @@ def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) ->
             "outcome": f["outcome"],
             "brier": None if f["brier"] is None or pd.isna(f["brier"]) else round(float(f["brier"]), 3),
         }
-        for f in ranked_forecasts(forecasts, as_of).to_dict("records")
+        for f in records(ranked_forecasts(forecasts, as_of))
     ]
-    source_list = [
-        {
-            "number": int(s["number"]),
-            "id": s["id"],
-            "title": s["title"],
-            "outlet": s["outlet"],
-            "published": display_date(s["published"], s["published_precision"]),
-            "reliability": s["reliability"],
-        }
-        for s in sources.to_dict("records")
-    ]
+    source_list = source_rows(sources)
     return {
         "report": {
             "id": report["id"],

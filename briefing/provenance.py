@@ -49,6 +49,14 @@ def carried_files(folder: Path) -> dict[str, Path]:
     return {str(p.relative_to(folder)): p for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
 
 
+def carried(paths: list[Path]) -> dict[str, Path]:
+    """What a PDF carries, by name: a folder's files (as carried_files names them), a file by its name."""
+    files: dict[str, Path] = {}
+    for path in paths:
+        files |= carried_files(path) if path.is_dir() else {path.name: path}
+    return files
+
+
 def manifest(report: dict, inputs: dict[str, Path], versions: dict[str, str], commit: str | None) -> dict:
     """The build manifest; inputs maps the name a file is recorded under to its path."""
     return {

@@ -31,12 +31,25 @@ class StageFailed(Exception):
     __traceback__ = property(lambda self: None, lambda self, value: None)
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write through a temporary file so a reader never sees half a file."""
+def write_atomically(path: Path, write) -> None:
+    """write(partial) writes a temporary file that then replaces path: no reader sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
+    write(partial)
     partial.replace(path)
+
+
+def write_text(path: Path, text: str) -> None:
+    write_atomically(path, lambda partial: partial.write_text(text, encoding="utf-8"))
+
+
+def write_table(frame, path: Path) -> None:
+    """A validated table as the validate stage hands it on: a pandas pickle.
+
+    Only this pipeline writes and reads these files (build/dataset/), and a million events
+    load in seconds, where JSON took twenty. Typed values survive, lists included.
+    """
+    write_atomically(path, lambda partial: frame.reset_index(drop=True).to_pickle(partial))
 
 
 def stage(function):
@@ -85,7 +98,7 @@ def validate(table: str, archive: str, out: str) -> None:
             [Problem("config.yaml", None, None, f"source_archive: {archive!r} is not a directory; fix it or remove the setting")]
         )
     frame = load_table(Path(table).parent, Path(table).stem, archive_dir)
-    context.write_table(frame.drop(columns=LINE), Path(out))
+    write_table(frame.drop(columns=LINE), Path(out))
 
 
 @stage
