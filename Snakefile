@@ -66,6 +66,14 @@ def code():
     return [local(f"briefing/{module}.py") for module in CODE]
 
 
+onsuccess:
+    steps.end_of_run()
+
+
+onerror:
+    steps.end_of_run()
+
+
 wildcard_constraints:
     report="|".join(REPORTS),
     document="briefing|summary|annex",

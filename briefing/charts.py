@@ -47,7 +47,7 @@ def place_points(xs: list[float], levels: list[int]) -> list[tuple[float, float]
 
 def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
     """Events over time (x), escalation score (y), coloured by category, with a legend."""
-    starts = list(events["start"])
+    starts = [start.date() for start in events["start"]]
     first = dt.date(min(starts).year, 1, 1) if starts else dt.date(as_of.year, 1, 1)
     end = as_of
     xs = [_x(d, first, end) for d in starts]

@@ -10,18 +10,37 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from briefing import scoring
-from briefing.load import CITATION, parse_date, records
-from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
+from briefing.load import CITATION, TEXT, id_list, parse_date, records
+from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES_BY_NAME, UNATTRIBUTED
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
 def read_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    """The validated tables, as the validate stage wrote them (steps.write_table)."""
-    return {name: pd.read_pickle(path) for name, path in paths.items()}
+    """The validated tables, as the validate stage wrote them (steps.write_table), text as Python strings.
+
+    Validation keeps text in Arrow arrays (fast to check and to pickle); the selections,
+    joins and sorts here run faster on Python strings (pandas' isin and take on Arrow-backed
+    text copy every string). Categories and dates repeat, so each of their distinct values
+    is one string object: a million events take some 200 MB less.
+    """
+    tables = {}
+    for name, path in paths.items():
+        frame = pd.read_pickle(path)
+        for column in TABLES_BY_NAME[name].columns:  # one at a time: one column's Arrow copy in memory at once
+            if frame[column.name].dtype != TEXT:
+                continue
+            if column.kind in ("enum", "date", "day"):
+                codes, distinct = pd.factorize(frame[column.name])
+                frame[column.name] = pd.Series(distinct.astype(object)[codes], index=frame.index, dtype=object)
+            else:
+                frame[column.name] = frame[column.name].astype(object)
+        tables[name] = frame
+    return tables
 
 
 def start_of(value: str, precision: str = "day") -> dt.date:
@@ -29,9 +48,9 @@ def start_of(value: str, precision: str = "day") -> dt.date:
 
 
 def starts_of(dates: pd.Series, precisions: pd.Series) -> pd.Series:
-    """start_of for a whole column at once (a million dates in a fraction of a second)."""
+    """start_of for a whole column at once, as datetime64 (a million dates in a fraction of a second)."""
     padded = dates + precisions.map({"day": "", "month": "-01", "year": "-01-01"})
-    return pd.to_datetime(padded, format="%Y-%m-%d").dt.date
+    return pd.to_datetime(padded, format="%Y-%m-%d")
 
 
 def display_date(value: str, precision: str = "day") -> str:
@@ -45,22 +64,22 @@ def display_date(value: str, precision: str = "day") -> str:
 
 
 def events_as_of(events: pd.DataFrame, known_sources: set[str], as_of: dt.date) -> pd.DataFrame:
-    """Events begun by the as-of date that a source known then reports, oldest first.
+    """Events begun by the as-of date that a source known then reports, oldest first (by start, then id).
 
     Each event keeps only the sources known on the as-of date.
     """
-    kept = events.assign(
-        start=starts_of(events["date"], events["date_precision"]),
-        sources=[[s for s in cell if s in known_sources] for cell in events["sources"]],
-    )
-    kept = kept[(kept["start"] <= as_of) & kept["sources"].map(bool)]
+    start = starts_of(events["date"], events["date_precision"])
+    begun = events.assign(start=start)[start <= pd.Timestamp(as_of)]
+    known = [LIST_SEPARATOR.join(s for s in id_list(cell) if s in known_sources) for cell in begun["sources"]]
+    kept = begun.assign(sources=pd.Series(known, index=begun.index, dtype=object))
+    kept = kept[kept["sources"] != ""]
     return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
 
 
 def sources_as_of(sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Sources published by the as-of date, numbered in order of publication."""
     kept = sources.assign(start=starts_of(sources["published"], sources["published_precision"]))
-    kept = kept[kept["start"] <= as_of].sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+    kept = kept[kept["start"] <= pd.Timestamp(as_of)].sort_values(["start", "id"], kind="stable").reset_index(drop=True)
     return kept.assign(number=range(1, len(kept) + 1))
 
 
@@ -99,7 +118,7 @@ def citation(source: pd.Series) -> dict:
 
 def asserters(keys: pd.Series, source_ids: pd.Series, sources: pd.DataFrame, analysts: pd.DataFrame) -> list[dict]:
     """Who asserts each motive or makes each forecast: a named analyst or the outlet itself."""
-    outlets = dict(zip(sources["id"], sources["outlet"]))
+    outlets = dict(zip(sources["id"], sources["outlet"].tolist()))
     people = {a["id"]: a for a in records(analysts[["id", "name", "affiliation"]])}
     return [
         {"key": f"outlet-{source}", "name": outlets[source], "affiliation": "unattributed, in the outlet's own voice"}
@@ -118,10 +137,10 @@ def event_rows(events: pd.DataFrame, actors: pd.DataFrame, cites: dict[str, dict
             "iso": e["date"],
             "title": e["title"],
             "summary": e["summary"],
-            "actors": [names[a] for a in e["actors"]],
+            "actors": [names[a] for a in id_list(e["actors"])],
             "category": e["category"],
             "escalation": int(e["escalation"]),
-            "citations": [cites[s] for s in e["sources"]],
+            "citations": [cites[s] for s in id_list(e["sources"])],
             "note": e["note"],
         }
         for e in records(events)
@@ -210,7 +229,7 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
 
 def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
     """The track record: overall and per forecaster (at most limit, those with most forecasts), with calibration."""
-    who = forecasts.assign(who=[b["name"] for b in forecasts["by"]])
+    who = forecasts.assign(who=pd.Series([b["name"] for b in forecasts["by"]], index=forecasts.index, dtype=object))
     counts = who["who"].value_counts()
     busiest = set(sorted(counts.index, key=lambda name: (-counts[name], name))[:limit])
     rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in scoring.summarise(who).items()}
@@ -283,13 +302,14 @@ def source_rows(sources: pd.DataFrame) -> list[dict]:
 
 
 def significant_events(events: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """At most limit events, oldest first: the largest escalations and de-escalations, then the latest."""
+    """At most limit events, oldest first: the largest escalations and de-escalations, then the latest.
+
+    events are in events_as_of's order (start, then id), which a stable sort keeps among ties.
+    """
     if len(events) <= limit:
         return events
-    ranked = events.assign(size=events["escalation"].abs()).sort_values(
-        ["size", "start", "id"], ascending=[False, False, True], kind="stable"
-    )
-    return ranked.head(limit).drop(columns="size").sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+    by_size_then_latest = np.lexsort((-events["start"].to_numpy().astype("int64"), -events["escalation"].abs().to_numpy()))
+    return events.iloc[np.sort(by_size_then_latest[:limit])].reset_index(drop=True)
 
 
 def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -316,7 +336,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     shown_motives = latest_motives(motives, sources, caps["motives"])
     shown_forecasts = ranked_forecasts(forecasts, as_of).head(caps["forecasts"])
     cited = (
-        {s for cell in shown_events["sources"] for s in cell}
+        {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
         | set(shown_forecasts["source"])
         | cited_in("".join(narrative.values()))
@@ -381,7 +401,7 @@ def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) ->
     as_of = dt.date.fromisoformat(str(report["as_of"]))
     view = edition_view(tables, as_of)
     sources, events = view["sources"], view["events"]
-    names = dict(zip(tables["actors"]["id"], tables["actors"]["name"]))
+    names = dict(zip(tables["actors"]["id"], tables["actors"]["name"].tolist()))
     forecasts = with_outcomes(view["forecasts"], view["outcomes"])
     forecasts = forecasts.assign(by=asserters(forecasts["forecaster"], forecasts["source"], sources, tables["analysts"]))
     event_list = [
@@ -390,10 +410,10 @@ def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) ->
             "date": display_date(e["date"], e["date_precision"]),
             "title": e["title"],
             "summary": e["summary"],
-            "actors": ", ".join(names[a] for a in e["actors"]),
+            "actors": ", ".join(names[a] for a in id_list(e["actors"])),
             "category": e["category"],
             "escalation": int(e["escalation"]),
-            "sources": ", ".join(e["sources"]),
+            "sources": ", ".join(id_list(e["sources"])),
         }
         for e in records(events)
     ]

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from briefing.schema import (
     ESTIMATIVE_TERMS,
@@ -31,9 +33,12 @@ from briefing.schema import (
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CITATION = re.compile(r"\[@([^\]]*)\]")
 DATE_FORMS = {"day": ("YYYY-MM-DD", r"\d{4}-\d{2}-\d{2}"), "month": ("YYYY-MM", r"\d{4}-\d{2}"), "year": ("YYYY", r"\d{4}")}
-PLAIN_LIST_CHARACTERS = set("abcdefghijklmnopqrstuvwxyz0123456789-\n" + LIST_SEPARATOR)
-"""What a list of ids holds when it needs no tidying (no spaces, no empty items)."""
 LINE = "_line"  # column added to every table: the record's first line in its file
+TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
+"""Every cell is read as Arrow-backed text: column-wise checks run in Arrow's compiled kernels,
+and the validated tables pickle as a few buffers rather than millions of Python objects."""
+WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+"""What str.strip() removes: every character for which str.isspace() holds."""
 
 csv.field_size_limit(2**31 - 1)
 
@@ -130,33 +135,39 @@ def read_csv(path: Path, label: str, table: Table, columns: list[str] | None = N
         records.append({**dict(zip(header, cells)), LINE: line})
     if not body and not table.may_be_empty:
         problems.append(Problem(label, None, None, "has a header but no rows; add at least one row"))
-    frame = pd.DataFrame(records, columns=[*header, LINE], dtype=object).astype({LINE: int})
+    frame = pd.DataFrame(records, columns=[*header, LINE], dtype=object).astype(dict.fromkeys(header, TEXT) | {LINE: int})
     return frame[[*table.column_names, LINE]], problems
 
 
 def _read_plain(text: str, table: Table, columns: list[str] | None = None) -> pd.DataFrame | None:
-    """The common case, parsed by pandas' C reader: the exact header, then one record per line.
+    """The common case, parsed by Arrow's CSV reader: the exact header, then one record per line.
 
     None when the file is anything else (blank or multi-line records, ragged rows, another
     header): read_csv's own reader then finds each record's line and says what is wrong.
     """
-    first_line = text.split("\n", 1)[0].rstrip("\r")
-    if first_line != ",".join(table.column_names) or "\r" in text:
+    if text[: text.find("\n")].rstrip("\r") != ",".join(table.column_names) or "\r" in text:
         return None
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=False, usecols=columns
+        arrow = pa_csv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(table.column_names, pa.string()),
+                include_columns=columns,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
-    except (pd.errors.ParserError, ValueError):
+    except pa.ArrowInvalid:
         return None
     lines = text.count("\n") + (not text.endswith("\n"))
-    if len(frame) != lines - 1 or len(frame) == 0 or list(frame.columns) != (columns or table.column_names):
+    if arrow.num_rows != lines - 1 or arrow.num_rows == 0 or arrow.column_names != (columns or table.column_names):
         return None
-    starts_blank = re.compile(r"\n[^\S\n]")  # a literal first: the regex engine skips ahead fast
+    frame = arrow.to_pandas().astype(TEXT)
     for name in frame.columns:
-        text = "\n" + "\n".join(frame[name].tolist()) + "\n"
-        if starts_blank.search(text) or starts_blank.search(text[::-1]):  # whitespace at a cell's start or end
-            frame[name] = frame[name].str.strip()
+        ends = pd.concat([frame[name].str[:1], frame[name].str[-1:]])
+        if ends.isin(list(WHITESPACE)).any():  # spreadsheet padding, trimmed as the line-by-line reader does
+            frame[name] = pd.array([cell.strip() for cell in frame[name].tolist()], dtype=TEXT)
     if not (frame != "").any(axis=1).all():
         return None  # a blank record: the line-by-line reader skips it
     return frame.assign(**{LINE: range(2, len(frame) + 2)})
@@ -247,14 +258,6 @@ def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
     return None
 
 
-def _fullmatch(values: pd.Series, pattern: str) -> pd.Series:
-    """values.str.fullmatch(pattern), in one regex pass over the whole column when all match."""
-    text = "\n".join(values.tolist())
-    if text.count("\n") == len(values) - 1 and re.fullmatch(f"(?:(?:{pattern})\n)*", text + "\n" if len(values) else ""):
-        return pd.Series(True, index=values.index)  # no cell holds a line break, so lines are cells
-    return values.str.fullmatch(pattern).fillna(False).astype(bool)
-
-
 def _plausible(frame: pd.DataFrame, column: Column) -> pd.Series:
     """Cells that certainly pass check_cell, found column-wise; check_cell judges the rest.
 
@@ -266,22 +269,22 @@ def _plausible(frame: pd.DataFrame, column: Column) -> pd.Series:
     candidates = values[present]
     if column.kind == "id":
         item = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-        ok = _fullmatch(candidates, rf"{item}(?: *{re.escape(LIST_SEPARATOR)} *{item})*" if column.is_list else item)
+        ok = candidates.str.fullmatch(rf"{item}(?: *{re.escape(LIST_SEPARATOR)} *{item})*" if column.is_list else item)
     elif column.kind in ("enum", "yesno"):
         ok = candidates.isin(column.choices if column.kind == "enum" else ("yes", "no"))
     elif column.kind == "day":
-        ok = _fullmatch(candidates, DATE_FORMS["day"][1]) & pd.to_datetime(candidates, format="%Y-%m-%d", errors="coerce").notna()
+        ok = candidates.str.fullmatch(DATE_FORMS["day"][1]) & pd.to_datetime(candidates, format="%Y-%m-%d", errors="coerce").notna()
     elif column.kind == "date":
         precision = frame.loc[present, column.precision_column]
         ok = pd.Series(False, index=candidates.index)
         for name, (_, pattern) in DATE_FORMS.items():
             chosen = candidates[precision == name]
             padded = chosen + {"day": "", "month": "-01", "year": "-01-01"}[name]
-            ok[chosen.index] = _fullmatch(chosen, pattern) & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
+            ok[chosen.index] = chosen.str.fullmatch(pattern) & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
     elif column.kind == "integer":
         ok = candidates.isin([str(n) for n in range(column.minimum, column.maximum + 1)])
     elif column.kind == "probability":
-        ok = _fullmatch(candidates, r"\d*\.?\d+") & pd.to_numeric(candidates, errors="coerce").between(0, 1)
+        ok = candidates.str.fullmatch(r"\d*\.?\d+") & pd.to_numeric(candidates, errors="coerce").between(0, 1)
     else:
         ok = pd.Series(True, index=candidates.index)
     plausible = pd.Series(not column.required, index=values.index)
@@ -313,7 +316,7 @@ def check_references(frame: pd.DataFrame, table: Table, label: str, known: dict[
     problems = []
     for column in (c for c in table.columns if c.references in known):
         values = frame[column.name]
-        named = set("\n".join(values.tolist()).replace(LIST_SEPARATOR, "\n").split("\n")) if column.is_list else set(values)
+        named = set("\n".join(values.tolist()).replace(LIST_SEPARATOR, "\n").split("\n")) if column.is_list else set(values.tolist())
         if {item.strip() for item in named} <= known[column.references] | {"", UNATTRIBUTED if column.allow_unattributed else ""}:
             continue  # every id it names exists: the common case, checked on the distinct ids only
         items = values.str.split(LIST_SEPARATOR).explode().str.strip() if column.is_list else values
@@ -336,7 +339,10 @@ def check_references(frame: pd.DataFrame, table: Table, label: str, known: dict[
 def check_forecasts(forecasts: pd.DataFrame, label: str) -> list[Problem]:
     """A probability must lie in its estimative term's range; a horizon follows the forecast."""
     problems = []
-    for row in records(forecasts):
+    number = pd.to_numeric(forecasts["probability"], errors="coerce")
+    terms = forecasts["estimative_term"].map(lambda term: ESTIMATIVE_TERMS.get(term, (None, None)))
+    within = number.between(terms.str[0].astype(float), terms.str[1].astype(float))
+    for row in records(forecasts[~within | (forecasts["horizon"] < forecasts["made_on"])]):  # the rows that may be wrong
         term, value = row["estimative_term"], row["probability"]
         try:
             number = float(value)
@@ -366,8 +372,11 @@ def check_forecasts(forecasts: pd.DataFrame, label: str) -> list[Problem]:
 def check_outcomes(outcomes: pd.DataFrame, forecasts: pd.DataFrame | None, label: str) -> list[Problem]:
     """A resolved forecast has its date, note and citation, and is not resolved before it was made."""
     problems = []
-    made = dict(zip(forecasts["id"], forecasts["made_on"])) if forecasts is not None else {}
-    for row in records(outcomes):
+    made = dict(zip(forecasts["id"].tolist(), forecasts["made_on"].tolist())) if forecasts is not None else {}
+    settled, dated = outcomes["outcome"] != "open", outcomes["resolved_on"] != ""
+    made_on = pd.Series([made.get(f, "") for f in outcomes["forecast"].tolist()], index=outcomes.index, dtype=object)
+    early = dated & (outcomes["resolved_on"].astype(object) < made_on)
+    for row in records(outcomes[(settled != dated) | (settled & (outcomes["citation"] == "")) | early]):  # the rows that may be wrong
         outcome, resolved = row["outcome"], row["resolved_on"]
         if outcome == "open" and resolved:
             problems.append(
@@ -399,7 +408,7 @@ def check_outcomes(outcomes: pd.DataFrame, forecasts: pd.DataFrame | None, label
 
 
 def normalise_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return " ".join(text.split())
 
 
 def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame | None, label: str, archive: Path | None) -> list[Problem]:
@@ -410,7 +419,10 @@ def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame | None, label: str
         for source_id, name in zip(sources["id"], sources["archive_file"]):
             path = archive / name if name else None
             texts[source_id] = normalise_space(decode(path.read_bytes())) if path and path.is_file() else None
-    for row in records(motives):
+    # Without an archive only a quote's length is checked, and a quote of more than
+    # MAX_QUOTE_WORDS words has more than twice that many characters.
+    long = motives["quote"].str.len() > 2 * MAX_QUOTE_WORDS
+    for row in records(motives if texts else motives[long]):
         quote = normalise_space(row["quote"])
         if len(quote.split()) > MAX_QUOTE_WORDS:
             problems.append(Problem(label, row[LINE], "quote", f"has {len(quote.split())} words; shorten it to at most {MAX_QUOTE_WORDS}"))
@@ -452,18 +464,19 @@ def check_citations(text: str, label: str, source_ids: set[str]) -> list[Problem
 
 
 def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Convert a validated table's strings to the types its columns declare."""
+    """Convert a validated table's strings to the types its columns declare.
+
+    A list of ids stays text, tidied to its ids joined by LIST_SEPARATOR (id_list splits
+    it): a million cells need no million Python lists to store, pickle and load.
+    """
     out = frame.copy()
     for column in table.columns:
         values = out[column.name]
         if column.is_list:
-            cells = values.tolist()
-            text = "\n" + "\n".join(cells) + "\n"
-            doubled = (LIST_SEPARATOR * 2, "\n" + LIST_SEPARATOR, LIST_SEPARATOR + "\n")
-            if not set(text) <= PLAIN_LIST_CHARACTERS or any(f in text for f in doubled):
-                out[column.name] = [[v.strip() for v in cell.split(LIST_SEPARATOR) if v.strip()] for cell in cells]
-            else:  # no spaces or empty items to drop: a plain split (a million cells in a blink)
-                out[column.name] = [cell.split(LIST_SEPARATOR) if cell else [] for cell in cells]
+            spaced = values.str.contains(f"[{WHITESPACE}]")
+            out.loc[spaced, column.name] = [
+                LIST_SEPARATOR.join(v.strip() for v in cell.split(LIST_SEPARATOR)) for cell in values[spaced].tolist()
+            ]
         elif column.kind == "integer":
             out[column.name] = values.astype(int)
         elif column.kind == "probability":
@@ -471,6 +484,11 @@ def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
         elif column.kind == "yesno":
             out[column.name] = values == "yes"
     return out
+
+
+def id_list(cell: str) -> list[str]:
+    """The ids a list cell names, as typed() leaves it (none for an empty cell)."""
+    return cell.split(LIST_SEPARATOR) if cell else []
 
 
 def _readable(problems: list[Problem]) -> bool:
@@ -483,9 +501,7 @@ def untyped(frame: pd.DataFrame, table: Table) -> list[list[str]]:
     columns = []
     for column in table.columns:
         values = frame[column.name]
-        if column.is_list:
-            values = values.map(LIST_SEPARATOR.join)
-        elif column.kind == "yesno":
+        if column.kind == "yesno":
             values = values.map({True: "yes", False: "no"})
         columns.append(values.astype(str).tolist())
     return [table.column_names, *(list(row) for row in zip(*columns))]
@@ -519,7 +535,7 @@ def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.Dat
             other, found = read_csv(data_dir / f"{target}.csv", labels[target], TABLES_BY_NAME[target], needed)
             if _readable(found):
                 others[target] = other
-        problems += check_references(frame, table, labels[name], {t: set(f["id"]) for t, f in others.items()}, labels)
+        problems += check_references(frame, table, labels[name], {t: set(f["id"].tolist()) for t, f in others.items()}, labels)
         if name == "forecasts":
             problems += check_forecasts(frame, labels[name])
         if name == "motives":

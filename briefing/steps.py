@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import json
 import sys
+import threading
 from pathlib import Path
 
 import yaml
@@ -73,6 +74,18 @@ def stage(function):
         Path(log).write_text("", encoding="utf-8")
 
     return logged
+
+
+def end_of_run() -> None:
+    """Let Snakemake's process exit as soon as the run is over (onsuccess and onerror call this).
+
+    Its job-rate limiter re-checks the queue on a one-second threading.Timer, started again
+    after every job, and Python waits for such threads at exit: up to a second on every
+    build. Nothing is scheduled once the run has ended, so the pending timers are cancelled.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 def read_json(path: str | Path):

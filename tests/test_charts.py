@@ -19,7 +19,7 @@ def events(n: int = 3) -> pd.DataFrame:
             "title": [f"Event <{i}>" for i in range(n)],
             "category": ["military", "diplomatic", "economic"][:n],
             "escalation": [2, -1, 0][:n],
-            "start": [dt.date(2018, 1, 1), dt.date(2019, 6, 1), dt.date(2020, 6, 16)][:n],
+            "start": pd.to_datetime(["2018-01-01", "2019-06-01", "2020-06-16"][:n]),  # as events_as_of gives them
         }
     )
 

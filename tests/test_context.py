@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from helpers import set_cell
 
-from briefing.context import build_context, display_date, events_as_of, explanation_matrix
+from briefing.context import build_context, display_date, events_as_of, explanation_matrix, significant_events
 from briefing.load import load_dataset
 
 REPORT = {"id": "test", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused"}
@@ -71,6 +71,14 @@ def test_events_are_in_date_order(tables):
     isos = [e["iso"] for e in context(tables)["events"]]
     starts = [i + "-01" * (2 - i.count("-")) for i in isos]
     assert starts == sorted(starts)
+
+
+@pytest.mark.parametrize("limit", [1, 7, 20])
+def test_the_significant_events_are_the_largest_scores_then_the_latest_in_date_order(tables, limit):
+    known = events_as_of(tables["events"], set(tables["sources"]["id"]), dt.date(2020, 12, 31))
+    ranked = known.assign(size=known["escalation"].abs()).sort_values(["size", "start", "id"], ascending=[False, False, True])
+    expected = ranked.head(limit).sort_values(["start", "id"])["id"].tolist()
+    assert significant_events(known, limit)["id"].tolist() == expected
 
 
 def test_sources_published_later_and_what_cites_them_are_left_out(tables):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from helpers import rows, set_cell, write_rows
 
-from briefing.load import DataError, load_dataset, load_table, parse_date
-from briefing.schema import TABLES
+from briefing.load import WHITESPACE, DataError, id_list, load_dataset, load_table, parse_date
+from briefing.schema import LIST_SEPARATOR, TABLES
 
 
 def problems(data_dir, archive=None) -> list[str]:
@@ -28,10 +30,23 @@ def test_every_quote_appears_verbatim_in_the_archived_sources(data_dir, seeds):
 def test_types_are_converted(data_dir):
     events = load_table(data_dir, "events")
     assert events["escalation"].dtype.kind == "i"
-    assert all(isinstance(a, list) and a for a in events["actors"])
+    # A list of ids stays text, tidied: its ids joined by the separator, which id_list splits.
+    assert all(id_list(a) and a == LIST_SEPARATOR.join(id_list(a)) for a in events["actors"])
     forecasts = load_table(data_dir, "forecasts")
     assert forecasts["probability"].between(0, 1).all()
     assert forecasts["probability_inferred"].dtype == bool
+
+
+def test_a_list_of_ids_is_tidied_whatever_reader_takes_the_file(data_dir):
+    first = rows(data_dir / "events.csv")[0]
+    actors = id_list(first["actors"])
+    set_cell(data_dir / "events.csv", first["id"], "actors", " " + " ;\u00a0".join(actors) + "\u3000")
+    assert load_table(data_dir, "events")["actors"].iloc[0] == LIST_SEPARATOR.join(actors)
+
+
+def test_the_whitespace_class_is_what_str_strip_removes():
+    spaces = {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+    assert set(WHITESPACE) == spaces and len(WHITESPACE) == len(spaces)
 
 
 def test_an_impossible_date_names_file_line_and_column(data_dir):
