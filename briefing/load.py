@@ -98,9 +98,12 @@ def read_csv(path: Path, label: str, table: Table, columns: list[str] | None = N
     if not path.is_file():
         return _empty(table), [Problem(label, None, None, f"file is missing (create it with the header: {','.join(table.column_names)})")]
     text = decode(path.read_bytes())
-    simple = _read_plain(text, table, columns)
-    if simple is not None:
-        return simple, []
+    plain = _read_plain(text, table, columns)
+    return (plain, []) if plain is not None else _read_lines(text, label, table)
+
+
+def _read_lines(text: str, label: str, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
+    """Any file, record by record with Python's csv module: each record's first line, and what is wrong."""
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, list[str]]] = []
     next_line = 1
