@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from briefing import scoring
-from briefing.load import CITATION, TEXT, id_list, parse_date, records
+from briefing.load import CITATION, FIRST_DAY, TEXT, id_list, parse_date, records
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES_BY_NAME, UNATTRIBUTED
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
@@ -49,7 +49,7 @@ def start_of(value: str, precision: str = "day") -> dt.date:
 
 def starts_of(dates: pd.Series, precisions: pd.Series) -> pd.Series:
     """start_of for a whole column at once, as datetime64 (a million dates in a fraction of a second)."""
-    padded = dates + precisions.map({"day": "", "month": "-01", "year": "-01-01"})
+    padded = dates + precisions.map(FIRST_DAY)
     return pd.to_datetime(padded, format="%Y-%m-%d")
 
 
@@ -339,12 +339,13 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
         | set(shown_forecasts["source"])
-        | cited_in("".join(narrative.values()))
+        | {key for text in narrative.values() for key in cited_in(text)}  # part by part, as check_citations reads them
     )
     listed = sources[sources["id"].isin(cited)]
     cites = {s["id"]: citation(s) for s in records(listed)}
     groups = motives_by_actor(shown_motives, tables, sources, cites)
     forecast_list = forecast_rows(shown_forecasts, cites, as_of)
+    source_list = source_rows(listed)
     summary_cites = cited_in(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
         f["citation"]["id"] for f in forecast_list[:3]
     }
@@ -368,8 +369,8 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "top_forecasts": forecast_list[:3],
         "ledger": ledger(forecasts, caps["analysts"]),
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
-        "sources": source_rows(listed),
-        "summary_sources": [row for row in source_rows(listed) if row["id"] in summary_cites],
+        "sources": source_list,
+        "summary_sources": [row for row in source_list if row["id"] in summary_cites],
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),

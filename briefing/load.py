@@ -33,6 +33,8 @@ from briefing.schema import (
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CITATION = re.compile(r"\[@([^\]]*)\]")
 DATE_FORMS = {"day": ("YYYY-MM-DD", r"\d{4}-\d{2}-\d{2}"), "month": ("YYYY-MM", r"\d{4}-\d{2}"), "year": ("YYYY", r"\d{4}")}
+FIRST_DAY = {"day": "", "month": "-01", "year": "-01-01"}
+"""What turns a date of each precision into the first day of its period (YYYY-MM-DD)."""
 LINE = "_line"  # column added to every table: the record's first line in its file
 TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
 """Every cell is read as Arrow-backed text: column-wise checks run in Arrow's compiled kernels,
@@ -207,7 +209,7 @@ def parse_date(text: str, precision: str) -> dt.date | None:
     _, pattern = DATE_FORMS[precision]
     if not re.fullmatch(pattern, text):
         return None
-    padded = text + "-01" * (2 - text.count("-"))
+    padded = text + FIRST_DAY[precision]
     try:
         return dt.date.fromisoformat(padded)
     except ValueError:
@@ -282,7 +284,7 @@ def _plausible(frame: pd.DataFrame, column: Column) -> pd.Series:
         ok = pd.Series(False, index=candidates.index)
         for name, (_, pattern) in DATE_FORMS.items():
             chosen = candidates[precision == name]
-            padded = chosen + {"day": "", "month": "-01", "year": "-01-01"}[name]
+            padded = chosen + FIRST_DAY[name]
             ok[chosen.index] = chosen.str.fullmatch(pattern) & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
     elif column.kind == "integer":
         ok = candidates.isin([str(n) for n in range(column.minimum, column.maximum + 1)])
@@ -305,9 +307,10 @@ def validate_table(frame: pd.DataFrame, table: Table, label: str) -> list[Proble
             if why:
                 problems.append(Problem(label, row[LINE], column.name, why))
     keys = frame[table.key]
-    repeated = keys.duplicated(keep="first") & (keys != "")
+    seen_before = keys.duplicated(keep="first")
+    repeated = seen_before & (keys != "")
     if repeated.any():
-        first_line = dict(zip(keys[~keys.duplicated(keep="first")], frame.loc[~keys.duplicated(keep="first"), LINE]))
+        first_line = dict(zip(keys[~seen_before], frame.loc[~seen_before, LINE]))
         rule = "ids must be unique" if table.key == "id" else f"each {table.key} has one row"
         for key, line in zip(keys[repeated], frame.loc[repeated, LINE]):
             problems.append(Problem(label, line, table.key, f"{shown(key)} is already used on line {first_line[key]}; {rule}"))

@@ -123,11 +123,14 @@ def build_context(dataset: list[str], narrative_files: list[str], settings: str,
     tables = read_dataset(dataset)
     paths = narrative_paths(narrative_files)
     narrative = {part: decode(path.read_bytes()) for part, path in paths.items()}
-    citable = set(context.sources_as_of(tables["sources"], dt.date.fromisoformat(report["as_of"]))["id"])
+    built = context.build_context(tables, report, narrative, issuer, caps)
+    # The sources listed are every source the narrative cites that the edition knows (plus
+    # those the shown rows cite): a citation not among them is one the report cannot make.
+    citable = {s["id"] for s in built["sources"]}
     problems = [p for part, path in paths.items() for p in check_citations(narrative[part], str(path), citable)]
     if problems:
         raise DataError(problems)
-    write_text(Path(out), provenance.dumps(context.build_context(tables, report, narrative, issuer, caps)))
+    write_text(Path(out), provenance.dumps(built))
 
 
 @stage
