@@ -8,16 +8,20 @@ from snakemake.utils import min_version, validate
 
 import briefing.schema
 from briefing import steps
-from briefing.provenance import pipeline_commit
+from briefing.provenance import content_digest, pipeline_commit
 from briefing.config import (
     check_config,
     exit_on_problems,
+    files_outside,
     missing_tables,
     previous_editions,
     report_settings,
+    settings_file_problems,
 )
 
 min_version("9.0")
+
+exit_on_problems(settings_file_problems("config.yaml"))
 
 
 configfile: "config.yaml"
@@ -59,6 +63,20 @@ os.environ["PATH"] = os.pathsep.join(
 )
 CODE = sorted(glob_wildcards("briefing/{module}.py").module)
 SHARED_TEMPLATES = sorted(glob_wildcards("templates/partials/{name}.j2").name)
+FONTS = [
+    local(f"templates/fonts/{font}.ttf")
+    for font in sorted(glob_wildcards("templates/fonts/{font}.ttf").font)
+]
+ARCHIVE = config.get("source_archive") or ""
+ARCHIVE_TEXTS = (
+    sorted(
+        local(os.path.join(ARCHIVE, name))
+        for name in os.listdir(ARCHIVE)
+        if os.path.isfile(os.path.join(ARCHIVE, name))
+    )
+    if os.path.isdir(ARCHIVE)
+    else []
+)
 
 
 def code():
@@ -114,6 +132,23 @@ def annex_template(wildcards):
     return f"{REPORTS[wildcards.report]['template']}-annex"
 
 
+def table_file(wildcards):
+    return f"data/{wildcards.table}.csv"
+
+
+def archive_texts(wildcards):
+    """The archived source texts, read by the quote check (motives) and the archive_file check (sources)."""
+    return ARCHIVE_TEXTS if wildcards.table in ("sources", "motives") else []
+
+
+def print_css(wildcards):
+    """The print stylesheets of a document: shared, then its own."""
+    return [
+        local("templates/css/print.css"),
+        local(f"templates/css/{wildcards.document}.css"),
+    ]
+
+
 def referenced_tables(wildcards):
     """Validating a table checks the ids it names, so it reads the tables they belong to."""
     return [f"data/{name}.csv" for name in TABLES[wildcards.table].references]
@@ -138,38 +173,69 @@ def render_priority(wildcards):
     return {"annex": -1, "briefing": -2, "summary": -3}[wildcards.document]
 
 
-def html_of(wildcards):
-    """The briefing's HTML is itself an output; the summary's and annex's are intermediate files."""
-    folder = "reports" if wildcards.document == "briefing" else "build"
-    return f"{folder}/{wildcards.report}/{wildcards.document}.html"
-
-
 def documents(report):
     """What a report is made of: briefing, one-page summary, and the annex if it asks for one."""
     return ["briefing", "summary"] + (["annex"] if REPORTS[report]["annex"] else [])
 
 
+def published(report):
+    """The files of reports/<id>/, as the build stages them in build/<id>/."""
+    return ["briefing.html"] + [f"{document}.pdf" for document in documents(report)]
+
+
+def staged(wildcards):
+    return [f"build/{wildcards.report}/{name}" for name in published(wildcards.report)]
+
+
+def content_of(*sources):
+    """A params value: the SHA-256 of a job's source inputs (lists of paths, or functions of the wildcards).
+
+    Snakemake records params with a job's outputs and reruns the job when they change, so an
+    input whose content changed reruns it even when its modification time is older than the
+    outputs' (as cp -p, rsync, tar and restores leave it). Files the workflow makes (build/)
+    get fresh times when they are written, so only source files are named.
+    """
+
+    def paths(source, wildcards):
+        paths = source(wildcards) if callable(source) else source
+        return [paths] if isinstance(paths, str) else paths
+
+    return lambda wildcards: content_digest(
+        path for source in sources for path in paths(source, wildcards)
+    )
+
+
+WITH_ANNEX = [report for report in REPORTS if REPORTS[report]["annex"]]
+
+
+exit_on_problems(
+    files_outside(
+        workflow.basedir,
+        [f"data/{name}.csv" for name in TABLES]
+        + [path for report in REPORTS for path in narrative_of(report)]
+        + PIPELINE_FILES,
+    )
+)
+
+
 rule all:
     input:
-        [
-            f"reports/{report}/{document}.pdf"
-            for report in REPORTS
-            for document in documents(report)
-        ],
-        expand("reports/{report}/briefing.html", report=REPORTS),
+        [f"reports/{report}/{name}" for report in REPORTS for name in published(report)],
 
 
 rule validate:
     input:
-        table="data/{table}.csv",
+        table=table_file,
         referenced=referenced_tables,
+        archive=archive_texts,
         code=code(),
     output:
         "build/dataset/{table}.pickle",
     log:
         "build/logs/validate-{table}.log",
     params:
-        archive=config.get("source_archive", ""),
+        archive=ARCHIVE,
+        content=content_of(table_file, referenced_tables, archive_texts, code()),
     run:
         steps.validate(input.table, params.archive, output[0], log=log[0])
 
@@ -187,6 +253,7 @@ rule context:
         report=lambda w: report_settings(REPORTS[w.report]),
         issuer=config["issuer"],
         caps=config["caps"],
+        content=content_of(lambda w: narrative_of(w.report), code()),
     run:
         steps.build_context(
             input.tables,
@@ -215,6 +282,7 @@ rule attachments:
         ],
         issuer=config["issuer"],
         caps=config["caps"],
+        content=content_of(lambda w: narrative_of(w.report), previous_narrative, code()),
     run:
         steps.attachments(
             input.tables,
@@ -239,6 +307,7 @@ rule manifest:
     params:
         report=lambda w: report_settings(REPORTS[w.report]),
         commit=COMMIT,
+        content=content_of(PIPELINE_FILES),
     run:
         steps.manifest(
             params.report,
@@ -259,6 +328,8 @@ rule changes:
         "build/{report}/changes.json",
     log:
         "build/logs/{report}/changes.log",
+    params:
+        content=content_of(code()),
     run:
         steps.edition_changes(input.context, input.previous, output[0], log=log[0])
 
@@ -280,6 +351,7 @@ rule timeline:
     params:
         as_of=lambda w: REPORTS[w.report]["as_of"],
         cap=config["caps"]["events"],
+        content=content_of(code()),
     run:
         steps.timeline(
             [input.events, input.sources],
@@ -303,6 +375,8 @@ rule calibration:
         ),
     log:
         "build/logs/{report}/calibration.log",
+    params:
+        content=content_of(code()),
     run:
         steps.calibration(input.context, output[0], log=log[0])
 
@@ -318,18 +392,18 @@ rule html:
         code=code(),
     output:
         report(
-            "{folder}/{report}/{document}.html",
+            "build/{report}/{document}.html",
             caption="report/html.rst",
             category="HTML",
             subcategory="{report}",
         ),
     log:
-        "build/logs/{report}/{folder}-{document}-html.log",
+        "build/logs/{report}/{document}-html.log",
     wildcard_constraints:
-        folder="reports|build",
         document="briefing|summary",
     params:
         template=template_of,
+        content=content_of(lambda w: template_files(template_of(w)), code()),
     run:
         steps.html(input, params.template, output[0], log=log[0])
 
@@ -347,6 +421,7 @@ rule annex:
         report=lambda w: report_settings(REPORTS[w.report]),
         issuer=config["issuer"],
         template=annex_template,
+        content=content_of(lambda w: template_files(annex_template(w)), code()),
     run:
         steps.annex(
             input.tables,
@@ -360,12 +435,9 @@ rule annex:
 
 rule pdf:
     input:
-        html=html_of,
-        css=[local("templates/css/print.css"), local("templates/css/{document}.css")],
-        fonts=[
-            local(f"templates/fonts/{font}.ttf")
-            for font in sorted(glob_wildcards("templates/fonts/{font}.ttf").font)
-        ],
+        html="build/{report}/{document}.html",
+        css=print_css,
+        fonts=FONTS,
         carried=lambda w: (
             [f"build/{w.report}/attachments", f"build/{w.report}/manifest.json"]
             if w.document == "briefing"
@@ -374,7 +446,7 @@ rule pdf:
         code=code(),
     output:
         report(
-            "reports/{report}/{document}.pdf",
+            "build/{report}/{document}.pdf",
             caption="report/briefing.rst",
             category="Reports",
             subcategory="{report}",
@@ -389,7 +461,37 @@ rule pdf:
     params:
         as_of=lambda w: REPORTS[w.report]["as_of"],
         extras=pdf_extras,
+        content=content_of(print_css, FONTS, code()),
     shell:
         "python -m briefing pdf --html {input.html:q} --stylesheet {input.css[0]:q} "
         "--stylesheet {input.css[1]:q} --allow templates --as-of {params.as_of} "
         "{params.extras} --carry {input.carried:q} --out {output:q} 2>&1 | tee {log:q}"
+
+
+# A report's files reach reports/<id>/ together, once every one of them has been made: a render
+# that fails leaves the previous complete set (or none), never a new HTML beside old PDFs.
+rule publish:
+    input:
+        staged,
+    output:
+        "reports/{report}/briefing.html",
+        "reports/{report}/briefing.pdf",
+        "reports/{report}/summary.pdf",
+    log:
+        "build/logs/{report}/publish.log",
+    wildcard_constraints:
+        report="|".join(set(REPORTS) - set(WITH_ANNEX)) or "(?!)",
+    run:
+        steps.publish(input, output, log=log[0])
+
+
+use rule publish as publish_with_annex with:
+    output:
+        "reports/{report}/briefing.html",
+        "reports/{report}/briefing.pdf",
+        "reports/{report}/summary.pdf",
+        "reports/{report}/annex.pdf",
+    log:
+        "build/logs/{report}/publish.log",
+    wildcard_constraints:
+        report="|".join(WITH_ANNEX) or "(?!)",

@@ -6,9 +6,107 @@ import json
 import sys
 from pathlib import Path
 
-from briefing.load import SLUG, Problem, parse_date
+import yaml
+
+from briefing.load import SLUG, DataError, Problem, parse_date, shown
+from briefing.schema import NARRATIVE_PARTS
 
 REQUIRED_SETTINGS = ("id", "title", "as_of", "edition", "template", "narrative")
+
+YAML_DEPTH = 20
+"""How deeply a settings file may nest (config.yaml needs 4): PyYAML composes recursively, so a
+file nested a thousand levels deep would end in a RecursionError rather than a message."""
+
+
+def quoted(value: object, limit: int = 80) -> str:
+    """A value from an untrusted file as a message quotes it: escaped like repr (no control
+    character reaches the terminal), cut short when long."""
+    text = str(value)
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+class PlainLoader(yaml.SafeLoader):
+    """yaml.SafeLoader without what plain settings never need and a hostile file would use.
+
+    SafeLoader still expands aliases (a few lines of anchors grow to gigabytes: "billion laughs"),
+    honours explicit tags and merge keys, and keeps the last of two equal keys without a word.
+    Each of these is refused here at the line it is on, as is nesting deeper than YAML_DEPTH.
+    """
+
+    def __init__(self, text: str, label: str):
+        super().__init__(text)
+        self.label, self.depth = label, 0
+
+    def refuse(self, mark, message: str) -> DataError:
+        return DataError([Problem(self.label, mark.line + 1, None, message)])
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            raise self.refuse(event.start_mark, "aliases and anchors (&name, *name) are not allowed; write the value out")
+        if event.tag is not None:
+            tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise self.refuse(event.start_mark, f"tag {quoted(tag)} is not allowed; settings are plain text, numbers, lists and mappings")
+        self.depth += 1
+        try:
+            if self.depth > YAML_DEPTH:
+                raise self.refuse(event.start_mark, f"nested more than {YAML_DEPTH} levels deep; write the settings out flatter")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node, deep=False):
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.refuse(key_node.start_mark, "merge keys (<<) are not allowed; write the keys out")
+        mapping = super().construct_mapping(node, deep=deep)
+        first: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node)
+            if key in first:
+                raise self.refuse(key_node.start_mark, f"duplicate key {quoted(key)} (first on line {first[key]}); keep one")
+            first[key] = key_node.start_mark.line + 1
+        return mapping
+
+
+def read_yaml(text: str, label: str) -> object:
+    """The plain data (mappings, lists, text, numbers, booleans, dates) of one YAML document.
+
+    Refuses, with one line naming the line, what PlainLoader refuses and any syntax error.
+    """
+    try:
+        loader = PlainLoader(text, label)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise DataError(
+            [Problem(label, line, None, f"holds the character {quoted(chr(error.character))}, which YAML does not allow")]
+        ) from None
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = ", ".join(filter(None, [error.context, error.problem]))
+        raise DataError([Problem(label, mark.line + 1 if mark else None, None, f"not valid YAML: {what}")]) from None
+    finally:
+        loader.dispose()
+
+
+def settings_file_problems(path: Path | str) -> list[Problem]:
+    """What is wrong with a settings file as plain YAML, read before Snakemake reads it.
+
+    config.yaml is the operator's: Snakemake itself would expand its aliases, run its YTE
+    templates and let a duplicate key win silently. This says so first, naming the line.
+    """
+    path = Path(path)
+    try:
+        read_yaml(path.read_bytes().decode("utf-8-sig"), path.name)
+    except DataError as error:
+        return error.problems
+    except UnicodeDecodeError:
+        return [Problem(path.name, None, None, "is not UTF-8 text; save it as UTF-8")]
+    except OSError:
+        return [Problem(path.name, None, None, "cannot be read; create it (see README, 'Adding a report')")]
+    return []
 
 
 def check_config(config: dict, root: Path | str) -> list[Problem]:
@@ -52,9 +150,42 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
         elif name and report.get("annex") and not (root / "templates" / f"{name}-annex.html.j2").is_file():
             setting(f"{where}.annex", f"is true but templates/{name}-annex.html.j2 does not exist; add it or set annex: false")
         narrative = str(report.get("narrative") or "")
-        if narrative and not (root / narrative).is_dir():
-            setting(f"{where}.narrative", f"'{narrative}' is not a directory (create it with bottom-line.md and key-judgments.md)")
+        if narrative and not inside(root / narrative, root):
+            setting(
+                f"{where}.narrative", f"{shown(narrative, 200)} lies outside the project; keep a report's narrative in a folder under data/"
+            )
+        elif narrative and not (root / narrative).is_dir():
+            setting(
+                f"{where}.narrative", f"{shown(narrative, 200)} is not a directory (create it with bottom-line.md and key-judgments.md)"
+            )
+        elif narrative:
+            for part in NARRATIVE_PARTS:
+                if not (root / narrative / f"{part}.md").is_file():
+                    setting(
+                        f"{where}.narrative",
+                        f"{shown(narrative, 200)} has no {part}.md; write it (every report needs {' and '.join(f'{p}.md' for p in NARRATIVE_PARTS)})",
+                    )
     return problems
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether path, once every symbolic link is followed, lies inside root (itself resolved)."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def files_outside(root: Path | str, files: list[str]) -> list[Problem]:
+    """Files of the project (data, narrative, templates) that are links to something outside it.
+
+    Data and narrative may come from someone else: a link to /etc/passwd or to a secret beside
+    the checkout must not be read, rendered or attached to a PDF. Only the link's own name is
+    said, never where it points.
+    """
+    root = Path(root)
+    return [
+        Problem(name, None, None, "is a link to a file outside the project; replace the link with a copy of the file")
+        for name in files
+        if (root / name).exists() and not inside(root / name, root)
+    ]
 
 
 def missing_tables(root: Path | str, tables) -> list[Problem]:

@@ -87,11 +87,13 @@ def write_pdf(
         document = weasyprint.HTML(string=with_stylesheets(html, stylesheets), base_url=str(roots[0]) + "/", url_fetcher=fetcher).render(
             font_config=FontConfiguration(), pdf_variant=variant, pdf_tags=True
         )
+        report = f"report {target.parent.name}: {target.name}"  # target is build/<report>/<document>.pdf
         if errors.messages:
-            raise RenderError("WeasyPrint reported problems: " + "; ".join(errors.messages))
+            raise RenderError(f"{report}: WeasyPrint reported problems: " + "; ".join(errors.messages))
         if pages is not None and len(document.pages) != pages:
             raise RenderError(
-                f"{target.name} has {len(document.pages)} pages but must have exactly {pages}; shorten the narrative or the forecasts it shows"
+                f"{report} has {len(document.pages)} pages but must have exactly {pages}; shorten the narrative or the forecasts it shows"
+                f" (reports/{target.parent.name}/ keeps its previous files until every document renders)"
             )
         partial = target.with_name(f".{target.name}.partial")
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ and the SOURCE_DATE_EPOCH used. Its own digest is printed in the colophon.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import platform
@@ -22,6 +23,19 @@ PIPELINE_PATHS = ("briefing", "templates", "Snakefile", "schemas", "requirements
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@functools.cache
+def _file_digest(path: str) -> str:
+    return sha256(Path(path))
+
+
+def content_digest(paths) -> str:
+    """One SHA-256 over the names and contents of files: what they hold, whatever their dates.
+
+    Each file is read once per process, however many jobs name it.
+    """
+    return hashlib.sha256("\n".join(f"{path} {_file_digest(str(path))}" for path in sorted(map(str, paths))).encode()).hexdigest()
 
 
 def epoch(as_of: str) -> int:

@@ -17,7 +17,32 @@ from briefing import load
 from briefing.schema import LIST_SEPARATOR
 
 CITATION = re.compile(r"\s*" + load.CITATION.pattern)  # the space before a citation goes: calls hug the word
+FOLLOWABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
+"""The only links the narrative may make: to the web, to an address, within the page.
+
+Anything else (file:, a path such as /etc/passwd, which the PDF would turn into a file: link,
+javascript:, data:) would point the reader's viewer at something on their own machine."""
+
+
+def _unlink_unfollowable(state) -> None:
+    """A markdown-it core rule: a link to anything but FOLLOWABLE keeps its text and loses its link."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        kept, unlinking = [], False
+        for token in block.children:
+            if token.type == "link_open" and not FOLLOWABLE.match(str(token.attrGet("href") or "")):
+                unlinking = True
+            elif token.type == "link_close" and unlinking:
+                unlinking = False  # links do not nest in CommonMark
+            else:
+                kept.append(token)
+        block.children = kept
+
+
 _markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
+_markdown.validateLink = lambda url: True  # every link is parsed, so that _unlink_unfollowable treats all alike
+_markdown.core.ruler.push("unlink_unfollowable", _unlink_unfollowable)
 
 
 def cite(citations: dict | list[dict]) -> Markup:

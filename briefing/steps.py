@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -205,6 +206,18 @@ def manifest(settings: str, carried: str, pipeline_files: list[str], commit: str
     inputs = provenance.carried_files(Path(carried)) | {f"pipeline/{p}": Path(p) for p in pipeline_files}
     made = provenance.manifest(json.loads(settings), inputs, provenance.package_versions(), commit or None)
     write_text(Path(out), provenance.dumps(made))
+
+
+@stage
+def publish(staged: list[str], published: list[str]) -> None:
+    """Hand a report's files to its readers together (each staged file to the published file of its name).
+
+    Snakemake runs this only once every document of the report has been made, so a render that
+    fails leaves reports/<id>/ with the previous complete set, never a new HTML beside old PDFs.
+    """
+    targets = {Path(path).name: Path(path) for path in published}
+    for source in map(Path, staged):
+        write_atomically(targets[source.name], lambda partial, source=source: shutil.copyfile(source, partial))
 
 
 @stage

@@ -165,7 +165,7 @@ def test_editing_one_forecast_reruns_only_what_depends_on_it(rebuilt):
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout + result.stderr, re.MULTILINE))
     n = len(report_ids(rebuilt))
     # forecasts.csv and outcomes.csv (which names forecast ids) are validated again; no other table, no timeline;
-    # each report's attachments carry the new data, so its manifest, HTML colophon and PDFs change
+    # each report's attachments carry the new data, so its manifest, HTML colophon and PDFs change, and its files are published anew
     expected = {
         "validate": 2,
         "context": n,
@@ -175,6 +175,7 @@ def test_editing_one_forecast_reruns_only_what_depends_on_it(rebuilt):
         "calibration": n,
         "html": 2 * n,
         "pdf": 2 * n,
+        "publish": n,
         "all": 1,
     }
     assert jobs == {**{k: str(v) for k, v in expected.items()}, "total": str(sum(expected.values()))}
