@@ -30,7 +30,7 @@ define debian_packages
 	fi
 endef
 
-.PHONY: bench all reports build setup test-setup system-packages test-packages test lint picture screenshots verify build-report clean
+.PHONY: bench all reports build setup test-setup system-packages test-packages test lint picture screenshots verify sign build-report clean
 .DEFAULT_GOAL := all
 
 all: reports
@@ -82,6 +82,12 @@ lint: setup
 # Rebuild every report's briefing.pdf from the data it carries and compare the bytes.
 verify: reports
 	@status=0; for report in $(REPORTS); do $(BIN)/python -m briefing verify reports/$$report/briefing.pdf || status=1; done; exit $$status
+
+# Sign every briefing.pdf as reports/<id>/briefing.signed.pdf, the copy to distribute, with the
+# key and certificate in the files named by BRIEFING_SIGNING_KEY and BRIEFING_SIGNING_CERT
+# (optional: BRIEFING_SIGNING_KEY_PASSPHRASE_FILE, BRIEFING_SIGNING_CHAIN). briefing.pdf stays as built.
+sign: reports
+	@for report in $(REPORTS); do $(BIN)/python -m briefing sign reports/$$report/briefing.pdf --out reports/$$report/briefing.signed.pdf || exit 1; done
 
 # Snakemake's own provenance report: every figure, HTML and PDF with its caption and lineage.
 build-report: reports

@@ -47,6 +47,20 @@ def cmd_verify(args) -> int:
     return 0 if ok else 1
 
 
+def cmd_sign(args) -> int:
+    import os
+
+    from briefing import sign
+
+    try:
+        sign.write_signed(Path(args.pdf), Path(args.out), os.environ)
+    except sign.SigningError as error:
+        print(f"error: cannot sign {sign.printable(args.pdf)}: {error}", file=sys.stderr)
+        return 1
+    print(f"signed {args.pdf} as {args.out}")
+    return 0
+
+
 def cmd_synth(args) -> int:
     from briefing import synth
 
@@ -62,6 +76,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("pdf")
     p.add_argument("--project", default=".", help="the checkout whose pipeline rebuilds it (and whose data/ it is compared with)")
     p.set_defaults(run=cmd_verify)
+
+    p = steps.add_parser(
+        "sign",
+        help="sign a PDF (PAdES) with the key and certificate named in BRIEFING_SIGNING_KEY and BRIEFING_SIGNING_CERT",
+        description="Sign a PDF (PAdES baseline B-B, an incremental update: the PDF's bytes stay an exact prefix) with the key and "
+        "certificate in the files named by BRIEFING_SIGNING_KEY and BRIEFING_SIGNING_CERT; optionally "
+        "BRIEFING_SIGNING_KEY_PASSPHRASE_FILE (a file holding the key's passphrase) and BRIEFING_SIGNING_CHAIN "
+        "(intermediate certificates to embed).",
+    )
+    p.add_argument("pdf")
+    p.add_argument("--out", required=True, help="the signed copy (never the same file: the unsigned build stays as built)")
+    p.set_defaults(run=cmd_sign)
 
     p = steps.add_parser("synth", help="write synthetic data (data/, narrative, config.yaml) of any size")
     p.add_argument("--scale", type=int, required=True, help="1 is about a real crisis file (100 events); N is N times that")
