@@ -39,6 +39,9 @@ def cmd_verify(args) -> int:
 
     try:
         ok, lines = verify.verify(Path(args.pdf), Path(args.project))
+    except verify.Refused as refusal:
+        print(f"error: cannot verify {verify.printable(args.pdf)}: {refusal}", file=sys.stderr)
+        return 1
     except DataError as error:
         print(error.report(), file=sys.stderr)
         return 1
