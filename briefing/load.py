@@ -6,10 +6,13 @@ column, and what to do. Nothing is rendered until the whole dataset is clean.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import io
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,17 +33,61 @@ from briefing.schema import (
     Table,
 )
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+"""An id (a slug), as a pattern that Python's re and Arrow's RE2 read alike."""
+SLUG = re.compile(rf"^{ID}\Z")
 CITATION = re.compile(r"\[@([^\]]*)\]")
-DATE_FORMS = {"day": ("YYYY-MM-DD", r"\d{4}-\d{2}-\d{2}"), "month": ("YYYY-MM", r"\d{4}-\d{2}"), "year": ("YYYY", r"\d{4}")}
+DATE_FORMS = {
+    "day": ("YYYY-MM-DD", r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    "month": ("YYYY-MM", r"[0-9]{4}-[0-9]{2}"),
+    "year": ("YYYY", r"[0-9]{4}"),
+}
 FIRST_DAY = {"day": "", "month": "-01", "year": "-01-01"}
 """What turns a date of each precision into the first day of its period (YYYY-MM-DD)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Every date lies in these years (both included). A year outside is a slip of the keyboard
+(0000, 2202), and the later stages may then count on any date being a day pandas can hold."""
 LINE = "_line"  # column added to every table: the record's first line in its file
 TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
 """Every cell is read as Arrow-backed text: column-wise checks run in Arrow's compiled kernels,
 and the validated tables pickle as a few buffers rather than millions of Python objects."""
 WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 """What str.strip() removes: every character for which str.isspace() holds."""
+HIDDEN = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters no cell or narrative may hold: control characters other than tab, CR and LF
+(C0, DEL, C1), which show as nothing or garble a terminal, and the bidirectional controls,
+which reorder how text is shown, so that a cell can read one way and be another. Written
+so that Python's re and Arrow's RE2 (column-wise checks) read it alike."""
+FORMULA_START = re.compile(r"[=+@\t\r-]")
+"""What a spreadsheet takes as the start of a formula (OWASP, CSV injection)."""
+SUSPICIOUS_TEXT = re.compile(f"^{FORMULA_START.pattern}|{HIDDEN.pattern}")
+"""The text cells that may start a formula or hold a hidden character: check_cell judges them."""
+PLAIN_NUMBER = re.compile(r"-(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+"""A negative number: the one text starting with '-' that a spreadsheet runs as no formula."""
+# fmt: off
+CONTROL_NAMES = dict(enumerate([
+    "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION", "ENQUIRY", "ACKNOWLEDGE", "BELL",
+    "BACKSPACE", "CHARACTER TABULATION", "LINE FEED", "LINE TABULATION", "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN",
+    "DATA LINK ESCAPE", "DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE", "DEVICE CONTROL FOUR",
+    "NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE", "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE", "ESCAPE",
+    "FILE SEPARATOR", "GROUP SEPARATOR", "RECORD SEPARATOR", "UNIT SEPARATOR",
+])) | {0x7F: "DELETE"}
+"""Names of the C0 controls and DEL, which unicodedata leaves unnamed (Unicode lists them as aliases)."""
+# fmt: on
+UNNAMED = {"Cc": "control character", "Co": "private-use character", "Cn": "unassigned character"}
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn"}
+"""Unicode categories of characters that show as nothing (or as something else): messages escape them."""
+LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХУІЈЅαονικρυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ\u2010\u2011\u2012\u2013\u2014\u2212",
+    "aeopcyxijsdhlqwabekmhopctxyijsaovikpuxabezhikmnoptyx------",
+)
+"""Cyrillic and Greek letters that look like Latin ones, and dashes that look like a hyphen."""
+MAX_PROBLEMS_SHOWN = 20
+"""Problems printed per file: a file that is wrong throughout says so in a screenful, not in 10,000 lines."""
+MAX_NARRATIVE_BYTES = 200 * 1024
+"""The largest a narrative Markdown part may be: a hundred times the longest written so far, and a
+bound on what is read of a file that is something else."""
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 csv.field_size_limit(2**31 - 1)
 
@@ -62,25 +109,104 @@ class DataError(Exception):
     """The data cannot be used; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.column or "", p.message))
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, _natural(p.column or ""), _natural(p.message)))
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def report(self) -> str:
-        """One line per problem, then what to do: what a user sees when the data is wrong."""
+        """The first problems of each file, one line each, then what to do: what a user sees when the data is wrong.
+
+        A file holding something else entirely (another table, a log, a binary) can have
+        thousands of problems; past MAX_PROBLEMS_SHOWN a line says how many more there are.
+        """
+        lines = []
+        for file, group in itertools.groupby(self.problems, key=lambda p: p.file):
+            found = list(group)
+            lines += [str(p) for p in found[:MAX_PROBLEMS_SHOWN]]
+            if len(found) > MAX_PROBLEMS_SHOWN:
+                more = len(found) - MAX_PROBLEMS_SHOWN
+                lines.append(f"{file}: and {more:,} more problem{'s' if more != 1 else ''} (fix these first)")
         count = len(self.problems)
         plural = count != 1
         return "\n".join(
-            [str(p) for p in self.problems]
-            + [
-                f"{count} problem{'s' if plural else ''} found; fix {'them' if plural else 'it'} and run again. Nothing in reports/ was changed."
+            [
+                *lines,
+                f"{count:,} problem{'s' if plural else ''} found; fix {'them' if plural else 'it'} and run again. Nothing in reports/ was changed.",
             ]
         )
 
 
+def _natural(text: str) -> list:
+    """Sort key reading numbers as numbers: column 9 of a header comes before column 10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", text)]
+
+
+def escaped(text: str) -> str:
+    """Text as a message quotes it: a character that shows as nothing (a control, format or
+    bidirectional character) is written as an escape (\\n, \\u202e), so what the message shows is
+    what the file holds, and it cannot reorder or garble the terminal it is printed on."""
+    return "".join(_escape(ch) if unicodedata.category(ch) in INVISIBLE else ch for ch in text)
+
+
+def _escape(ch: str) -> str:
+    special = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    return special.get(ch) or (f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+
+
 def shown(value: str, limit: int = 40) -> str:
-    """A cell value as quoted in a message: repr-like, cut short when long."""
+    """A cell value as quoted in a message: escaped, cut short when long."""
     text = value if len(value) <= limit else value[: limit - 1] + "…"
-    return "'" + text.replace("\n", "\\n") + "'"
+    return "'" + escaped(text) + "'"
+
+
+def character(ch: str) -> str:
+    """A character as a message names it: code point and Unicode name, e.g. U+202E RIGHT-TO-LEFT OVERRIDE."""
+    name = unicodedata.name(ch, None) or CONTROL_NAMES.get(ord(ch)) or UNNAMED.get(unicodedata.category(ch), "unnamed character")
+    return f"U+{ord(ch):04X} {name}"
+
+
+def hidden_problem(value: str, where: str = "character") -> str | None:
+    """What is wrong with text holding a HIDDEN character, or None; where names its place ("character 7")."""
+    found = HIDDEN.search(value)
+    if not found:
+        return None
+    place = f"{character(found.group())} at {where} {found.start() + 1}"
+    more = len(HIDDEN.findall(value, found.end()))
+    if more == 1:
+        return f"{place} is not allowed, nor is the other hidden character after it (delete both: they hide or reorder text)"
+    if more:
+        return f"{place} is not allowed, nor are the {more:,} other hidden characters after it (delete them: they hide or reorder text)"
+    return f"{place} is not allowed (delete it: it hides or reorders text)"
+
+
+def ascii_lookalike(text: str) -> str:
+    """The ASCII text that text looks like: accents dropped (NFKD without combining marks),
+    invisible characters dropped, Cyrillic and Greek look-alikes read as Latin, lowercase."""
+    decomposed = unicodedata.normalize("NFKD", text).translate(LOOKALIKES)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Mc", "Me", "Cf", "Cc")).lower()
+
+
+def _not_an_id(item: str, separated: str) -> str:
+    """Why item is not an id. An id that looks right but is not (a Cyrillic а, a zero-width
+    space, an accent) names the character at fault and the id it resembles."""
+    odd = next((i for i, ch in enumerate(item) if not (ch.isascii() and ch.isprintable())), None)
+    rule = f"use lowercase letters, digits and hyphens{separated}"
+    if odd is None:
+        return f"{shown(item)} is not an id ({rule})"
+    meant = ascii_lookalike(item)
+    fix = f"did you mean {shown(meant)}?" if SLUG.match(meant) else rule
+    return f"{shown(item)} is not an id: character {odd + 1} is {character(item[odd])} ({fix})"
+
+
+def formula_start(value: str) -> str | None:
+    """The character a spreadsheet would start a formula with, when a cell starts with one.
+
+    Such a cell is refused rather than neutralised (say, with a leading quote): the CSV
+    files a briefing's PDF carries stay byte for byte the analysts' data, and a cell is
+    reworded once, by whoever knows what it means. A negative number is no formula.
+    """
+    if FORMULA_START.match(value) and not PLAIN_NUMBER.fullmatch(value):
+        return value[0]
+    return None
 
 
 def decode(raw: bytes) -> str:
@@ -91,6 +217,27 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def normalised(text: str) -> str:
+    """Text in Unicode's composed form (NFC), so that 'café' typed with a combining accent is
+    the same text as 'café' typed with é. Text already in that form (any ASCII text, and most
+    text) is returned as it is, after a quick check.
+
+    Normalising a whole file is normalising each of its cells: NFC never changes, joins or
+    makes a comma, a quotation mark or a line break (tests/test_load.py checks it).
+    """
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Where each line of text starts, as an editor counts lines (LF, CRLF or CR ends one)."""
+    return [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+
+
+def _line_of(starts: list[int], position: int) -> int:
+    """The line (from 1) of a position in a text whose _line_starts are starts."""
+    return bisect.bisect_right(starts, position)
+
+
 def read_csv(path: Path, label: str, table: Table, columns: list[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse one table's file into strings, keeping each record's line number.
 
@@ -99,7 +246,7 @@ def read_csv(path: Path, label: str, table: Table, columns: list[str] | None = N
     """
     if not path.is_file():
         return _empty(table), [Problem(label, None, None, f"file is missing (create it with the header: {','.join(table.column_names)})")]
-    text = decode(path.read_bytes())
+    text = normalised(decode(path.read_bytes()))
     plain = _read_plain(text, table, columns)
     return (plain, []) if plain is not None else _read_lines(text, label, table)
 
@@ -189,31 +336,81 @@ def _empty(table: Table) -> pd.DataFrame:
 
 
 def _header_problems(label: str, header: list[str], table: Table) -> list[Problem]:
-    problems = []
+    """What is wrong with a header. A header cell is quoted only when the file is this table's
+    (it names one of its columns) and the cell looks like a column name: a file that is something
+    else (a symlink to a log, a secret, the process environment) is never echoed."""
     expected = table.column_names
+    if not set(header) & set(expected):
+        return [
+            Problem(label, 1, None, f"names none of this table's columns (its header is: {','.join(expected)}); is this the right file?")
+        ]
+    problems = []
     for position, name in enumerate(header, start=1):
         if not name:
             problems.append(Problem(label, 1, None, f"column {position} has no name; name it or delete it"))
-        elif name not in expected:
+        elif name in expected:
+            if header.count(name) > 1 and header.index(name) != position - 1:
+                problems.append(Problem(label, 1, name, "appears twice in the header; delete one"))
+        elif not _looks_like_a_column_name(name):
+            problems.append(
+                Problem(
+                    label,
+                    1,
+                    None,
+                    f"column {position} of the header is not a column name of this table (expected one of: {', '.join(expected)}); is this the right file?",
+                )
+            )
+        elif (hidden := _first_invisible(name)) is not None:
+            problems.append(
+                Problem(
+                    label,
+                    1,
+                    escaped(name),
+                    f"unknown column: {character(name[hidden])} at character {hidden + 1} is hidden in its name (delete it)",
+                )
+            )
+        else:
             problems.append(Problem(label, 1, name, f"unknown column (expected one of: {', '.join(expected)})"))
-        elif header.count(name) > 1 and header.index(name) != position - 1:
-            problems.append(Problem(label, 1, name, "appears twice in the header; delete one"))
     for name in expected:
         if name not in header:
             problems.append(Problem(label, 1, name, "missing column; add it to the header"))
     return problems
 
 
+def _first_invisible(text: str) -> int | None:
+    """Where the first character of text that shows as nothing is, if any."""
+    return next((i for i, ch in enumerate(text) if unicodedata.category(ch) in INVISIBLE), None)
+
+
+def _looks_like_a_column_name(name: str) -> bool:
+    """Short, and made of what column names are made of (letters, digits, spaces, _-.() and
+    invisible format characters such as a stray BOM): not a line of some other kind of file."""
+    return len(name) <= 40 and all(ch.isalnum() or ch in " _-.()" or unicodedata.category(ch) == "Cf" for ch in name)
+
+
 def parse_date(text: str, precision: str) -> dt.date | None:
-    """First day of the period a date names, or None when it does not parse in that form."""
+    """First day of the period a date names, or None when it does not parse in that form or
+    lies outside the years FIRST_YEAR to LAST_YEAR."""
     _, pattern = DATE_FORMS[precision]
-    if not re.fullmatch(pattern, text):
+    if not re.fullmatch(pattern, text) or not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
         return None
     padded = text + FIRST_DAY[precision]
     try:
         return dt.date.fromisoformat(padded)
     except ValueError:
         return None
+
+
+def year_problem(text: str, precision: str) -> str | None:
+    """Why a date written in the form of its precision is refused all the same, or None."""
+    if re.fullmatch(DATE_FORMS[precision][1], text) and not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        return f"{shown(text)} is outside the years {FIRST_YEAR} to {LAST_YEAR} (check the year)"
+    return None
+
+
+def _within_years(dates: pd.Series) -> pd.Series:
+    """Column-wise: which dates (of any precision, as text) lie in the years FIRST_YEAR to LAST_YEAR."""
+    return (dates >= f"{FIRST_YEAR:04d}") & (dates < f"{LAST_YEAR + 1:04d}")
 
 
 def _precision_of(text: str) -> str | None:
@@ -224,6 +421,8 @@ def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
     """Why one cell is invalid, or None. References across tables are checked later."""
     if not value:
         return None if not column.required else "is empty; it is required"
+    if column.kind != "id" and (hidden := hidden_problem(value)):  # an id's own message names the character
+        return hidden
     if len(value) > column.max_length:
         return f"is {len(value):,} characters long; shorten it to at most {column.max_length:,}"
     items = [v.strip() for v in value.split(LIST_SEPARATOR)] if column.is_list else [value]
@@ -232,18 +431,19 @@ def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
             if column.allow_unattributed and item == UNATTRIBUTED:
                 continue
             if not SLUG.match(item):
-                sep = f" separated by '{LIST_SEPARATOR}'" if column.is_list else ""
-                return f"{shown(item)} is not an id (use lowercase letters, digits and hyphens{sep})"
+                return _not_an_id(item, f" separated by '{LIST_SEPARATOR}'" if column.is_list else "")
     elif column.kind == "enum" and value not in column.choices:
         return f"{shown(value)} is not allowed (use one of: {', '.join(column.choices)})"
     elif column.kind == "day" and parse_date(value, "day") is None:
-        return f"{shown(value)} is not a date (use YYYY-MM-DD)"
+        return year_problem(value, "day") or f"{shown(value)} is not a date (use YYYY-MM-DD)"
     elif column.kind == "date":
         precision = row.get(column.precision_column, "")
         if precision not in DATE_FORMS:
             return None  # the precision column's own problem is reported there
         form = DATE_FORMS[precision][0]
         if parse_date(value, precision) is None:
+            if year := year_problem(value, precision):
+                return year
             actual = _precision_of(value)
             if actual and actual != precision:
                 return f"{shown(value)} has {actual} precision but {column.precision_column} says {precision} (write {form} or change {column.precision_column})"
@@ -260,6 +460,9 @@ def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
             return f"{shown(value)} is not a probability (use a decimal from 0 to 1, e.g. 0.65)"
     elif column.kind == "yesno" and value not in ("yes", "no"):
         return f"{shown(value)} is not allowed (use yes or no)"
+    elif column.kind == "text" and (start := formula_start(value)):
+        number = " and is not a number" if start == "-" else ""
+        return f"starts with {shown(start)}{number}, which a spreadsheet would run as a formula (reword it so it starts with a letter, digit or quotation mark)"
     return None
 
 
@@ -273,25 +476,30 @@ def _plausible(frame: pd.DataFrame, column: Column) -> pd.Series:
     present = values != ""
     candidates = values[present]
     if column.kind == "id":
-        item = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-        ok = candidates.str.fullmatch(rf"{item}(?: *{re.escape(LIST_SEPARATOR)} *{item})*" if column.is_list else item)
+        ok = candidates.str.fullmatch(rf"{ID}(?: *{re.escape(LIST_SEPARATOR)} *{ID})*" if column.is_list else ID)
     elif column.kind in ("enum", "yesno"):
         ok = candidates.isin(column.choices if column.kind == "enum" else ("yes", "no"))
     elif column.kind == "day":
-        ok = candidates.str.fullmatch(DATE_FORMS["day"][1]) & pd.to_datetime(candidates, format="%Y-%m-%d", errors="coerce").notna()
+        ok = (
+            candidates.str.fullmatch(DATE_FORMS["day"][1])
+            & pd.to_datetime(candidates, format="%Y-%m-%d", errors="coerce").notna()
+            & _within_years(candidates)
+        )
     elif column.kind == "date":
         precision = frame.loc[present, column.precision_column]
         ok = pd.Series(False, index=candidates.index)
         for name, (_, pattern) in DATE_FORMS.items():
             chosen = candidates[precision == name]
             padded = chosen + FIRST_DAY[name]
-            ok[chosen.index] = chosen.str.fullmatch(pattern) & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
+            ok[chosen.index] = (
+                chosen.str.fullmatch(pattern) & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna() & _within_years(chosen)
+            )
     elif column.kind == "integer":
         ok = candidates.isin([str(n) for n in range(column.minimum, column.maximum + 1)])
     elif column.kind == "probability":
         ok = candidates.str.fullmatch(r"\d*\.?\d+") & pd.to_numeric(candidates, errors="coerce").between(0, 1)
-    else:
-        ok = pd.Series(True, index=candidates.index)
+    else:  # text
+        ok = ~candidates.str.contains(SUSPICIOUS_TEXT.pattern)
     plausible = pd.Series(not column.required, index=values.index)
     plausible[candidates.index] = ok & (candidates.str.len() <= column.max_length)
     return plausible
@@ -326,7 +534,7 @@ def check_references(frame: pd.DataFrame, table: Table, label: str, known: dict[
         if {item.strip() for item in named} <= known[column.references] | {"", UNATTRIBUTED if column.allow_unattributed else ""}:
             continue  # every id it names exists: the common case, checked on the distinct ids only
         items = values.str.split(LIST_SEPARATOR).explode().str.strip() if column.is_list else values
-        unknown = (items != "") & ~items.isin(known[column.references])
+        unknown = items.str.fullmatch(ID) & ~items.isin(known[column.references])  # what is no id at all is reported as such
         if column.allow_unattributed:
             unknown &= items != UNATTRIBUTED
         alt = f" or `{UNATTRIBUTED}`" if column.allow_unattributed else ""
@@ -423,8 +631,8 @@ def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame | None, label: str
     texts: dict[str, str | None] = {}
     if archive is not None and sources is not None:
         for source_id, name in zip(sources["id"], sources["archive_file"]):
-            path = archive / name if name else None
-            texts[source_id] = normalise_space(decode(path.read_bytes())) if path and path.is_file() else None
+            path = archive / name if name and _inside(archive, name) else None  # a file outside is never read
+            texts[source_id] = normalise_space(normalised(decode(path.read_bytes()))) if path and path.is_file() else None
     # Without an archive only a quote's length is checked, and a quote of more than
     # MAX_QUOTE_WORDS words has more than twice that many characters.
     long = motives["quote"].str.len() > 2 * MAX_QUOTE_WORDS
@@ -451,22 +659,76 @@ def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame | None, label: str
     return problems
 
 
+def _inside(folder: Path, name: str) -> bool:
+    """Whether the file folder/name, symlinks followed, lies inside folder."""
+    try:
+        return (folder / name).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte: no file of the folder
+        return False
+
+
+def check_archive_files(sources: pd.DataFrame, label: str, archive: Path) -> list[Problem]:
+    """Every archive_file names a file inside source_archive (symlinks followed).
+
+    The quote check reads these files: an archive_file of ../../../../etc/passwd would have
+    it read that file, and pass a quote copied from it as verbatim.
+    """
+    return [
+        Problem(label, line, "archive_file", f"{shown(name)} lies outside source_archive (name a file inside it)")
+        for name, line in zip(sources["archive_file"].tolist(), sources[LINE].tolist())
+        if name and not HIDDEN.search(name) and not _inside(archive, name)  # a hidden character is reported as such
+    ]
+
+
 def check_citations(text: str, label: str, source_ids: set[str]) -> list[Problem]:
-    """Narrative cites sources as [@id] or [@a; @b]; every id must be a source the report may cite."""
+    """Narrative cites sources as [@id] or [@a; @b]; every id must be a source the report may cite.
+
+    A citation may run over lines ([@a;<line break>@b]), and the renderer reads it so: the
+    whole text is searched, and each id that is wrong is reported on the line where it sits.
+    """
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for match in CITATION.finditer(line):
-            for key in (k.strip().removeprefix("@") for k in match.group(1).split(LIST_SEPARATOR)):
-                if key not in source_ids:
-                    problems.append(
-                        Problem(
-                            label,
-                            number,
-                            None,
-                            f"citation {shown('@' + key)} is not a source this report can cite (not in sources.csv, or published after its as-of date)",
-                        )
+    starts = _line_starts(text)
+    for match in CITATION.finditer(text):
+        position = match.start(1)
+        for item in match.group(1).split(LIST_SEPARATOR):
+            key = item.strip().removeprefix("@")
+            if key not in source_ids:
+                problems.append(
+                    Problem(
+                        label,
+                        _line_of(starts, position + len(item) - len(item.lstrip())),
+                        None,
+                        f"citation {shown('@' + key)} is not a source this report can cite (not in sources.csv, or published after its as-of date)",
                     )
+                )
+            position += len(item) + len(LIST_SEPARATOR)
     return problems
+
+
+def read_narrative(path: Path, label: str) -> str:
+    """One Markdown part of a report's narrative, read as the tables are: decoded, in NFC, and
+    refused (DataError) when it holds a hidden character, named by line and column.
+
+    At most MAX_NARRATIVE_BYTES are read: a 50 MB file (or a symlink to a device) is refused
+    without being read whole.
+    """
+    if not path.is_file():
+        raise DataError([Problem(label, None, None, "is not a file (a narrative part is a Markdown file)")])
+    with path.open("rb") as file:
+        raw = file.read(MAX_NARRATIVE_BYTES + 1)
+    if len(raw) > MAX_NARRATIVE_BYTES:
+        raise DataError(
+            [Problem(label, None, None, f"is larger than {MAX_NARRATIVE_BYTES // 1024} KB, the most a narrative part may hold; shorten it")]
+        )
+    text = normalised(decode(raw))
+    problems = [
+        Problem(label, number, None, why)
+        for number, line in enumerate(LINE_BREAK.split(text), start=1)
+        if (why := hidden_problem(line, "column"))
+    ]
+    if problems:
+        raise DataError(problems)
+    return text
 
 
 def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -546,6 +808,8 @@ def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.Dat
             problems += check_forecasts(frame, labels[name])
         if name == "motives":
             problems += check_quotes(frame, others.get("sources"), labels[name], archive)
+        if name == "sources" and archive is not None:
+            problems += check_archive_files(frame, labels[name], archive)
         if name == "outcomes":
             problems += check_outcomes(frame, others.get("forecasts"), labels[name])
     if problems:

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import sys
+import unicodedata
 
 import pytest
 from helpers import rows, set_cell, write_rows
 
-from briefing.load import WHITESPACE, DataError, id_list, load_dataset, load_table, parse_date
+from briefing import load
+from briefing.load import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_NARRATIVE_BYTES,
+    WHITESPACE,
+    DataError,
+    Problem,
+    check_citations,
+    id_list,
+    load_dataset,
+    load_table,
+    parse_date,
+    read_narrative,
+)
 from briefing.schema import LIST_SEPARATOR, TABLES
 
 
@@ -266,3 +281,303 @@ def test_a_forecast_has_one_outcome_row(data_dir):
     assert problems(data_dir) == [
         f"{data_dir}/outcomes.csv:{len(records) + 2}: column 'forecast': 'f01' is already used on line 2; each forecast has one row"
     ]
+
+
+def test_a_year_outside_1900_to_2100_is_refused_with_the_reason(data_dir):
+    set_cell(data_dir / "events.csv", "moon-elected", "date_precision", "year")
+    event = set_cell(data_dir / "events.csv", "moon-elected", "date", "0000")
+    forecast = set_cell(data_dir / "forecasts.csv", "f01", "horizon", "2101-01-01")
+    assert problems(data_dir) == [
+        f"{data_dir}/events.csv:{event}: column 'date': '0000' is outside the years 1900 to 2100 (check the year)",
+        f"{data_dir}/forecasts.csv:{forecast}: column 'horizon': '2101-01-01' is outside the years 1900 to 2100 (check the year)",
+    ]
+
+
+def test_parse_date_knows_only_the_years_1900_to_2100():
+    assert (FIRST_YEAR, LAST_YEAR) == (1900, 2100)
+    assert str(parse_date("1900-01-01", "day")) == "1900-01-01" and str(parse_date("2100-12", "month")) == "2100-12-01"
+    assert parse_date("1899-12-31", "day") is None and parse_date("2101", "year") is None and parse_date("0000", "year") is None
+    assert parse_date("٢٠٢٠", "year") is None  # digits of another script are no date
+
+
+HIDDEN_CHARACTERS = [
+    ("\x00", "U+0000 NULL"),
+    ("\x1b", "U+001B ESCAPE"),
+    ("\x7f", "U+007F DELETE"),
+    ("\x9b", "U+009B control character"),
+    ("\u061c", "U+061C ARABIC LETTER MARK"),
+    ("\u200f", "U+200F RIGHT-TO-LEFT MARK"),
+    ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+]
+
+
+@pytest.mark.parametrize(("hidden", "named"), HIDDEN_CHARACTERS)
+def test_a_hidden_character_in_a_text_cell_is_named_by_position_code_point_and_name(data_dir, hidden, named):
+    line = set_cell(data_dir / "events.csv", "moon-elected", "title", f"Moon e{hidden}lected")
+    assert problems(data_dir) == [
+        f"{data_dir}/events.csv:{line}: column 'title': {named} at character 7 is not allowed (delete it: it hides or reorders text)"
+    ]
+
+
+@pytest.mark.parametrize(("column", "value"), [("category", "military\x00"), ("date", "2017-05-09\u202e"), ("escalation", "\u20661")])
+def test_a_hidden_character_is_found_in_a_cell_of_any_kind(data_dir, column, value):
+    line = set_cell(data_dir / "events.csv", "moon-elected", column, value)
+    [found] = problems(data_dir)
+    assert found.startswith(f"{data_dir}/events.csv:{line}: column '{column}': U+") and "is not allowed (delete it" in found
+
+
+def test_every_hidden_character_of_a_cell_is_counted(data_dir):
+    line = set_cell(data_dir / "events.csv", "moon-elected", "summary", "a\x00b\x00c\u202ed")
+    assert problems(data_dir) == [
+        f"{data_dir}/events.csv:{line}: column 'summary': U+0000 NULL at character 2 is not allowed, "
+        "nor are the 2 other hidden characters after it (delete them: they hide or reorder text)"
+    ]
+
+
+def test_tabs_and_line_breaks_inside_a_cell_are_text(data_dir):
+    set_cell(data_dir / "events.csv", "moon-elected", "summary", "First line,\r\nsecond\tline.")
+    load_table(data_dir, "events")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("north-kore\u0430", "character 11 is U+0430 CYRILLIC SMALL LETTER A (did you mean 'north-korea'?)"),
+        ("north\u200b-korea", "character 6 is U+200B ZERO WIDTH SPACE (did you mean 'north-korea'?)"),
+        ("north-korea\u202e", "character 12 is U+202E RIGHT-TO-LEFT OVERRIDE (did you mean 'north-korea'?)"),
+        ("north-korea\ufeff", "character 12 is U+FEFF ZERO WIDTH NO-BREAK SPACE (did you mean 'north-korea'?)"),
+        ("north\u2013korea", "character 6 is U+2013 EN DASH (did you mean 'north-korea'?)"),
+        ("nor\x00th-korea", "character 4 is U+0000 NULL (did you mean 'north-korea'?)"),
+        ("Νorth-Κorea", "character 1 is U+039D GREEK CAPITAL LETTER NU (did you mean 'north-korea'?)"),
+        ("북한", "character 1 is U+BD81 HANGUL SYLLABLE BUG (use lowercase letters, digits and hyphens)"),
+    ],
+)
+def test_an_id_that_only_looks_right_names_the_character_and_the_id_it_resembles(data_dir, value, message):
+    line = set_cell(data_dir / "motives.csv", "m01", "actor", value)
+    assert problems(data_dir) == [f"{data_dir}/motives.csv:{line}: column 'actor': {load.shown(value)} is not an id: {message}"]
+
+
+def test_an_id_in_a_list_that_only_looks_right_is_reported_once(data_dir):
+    line = set_cell(data_dir / "events.csv", "moon-elected", "actors", "south-korea;north-kore\u0430")
+    assert problems(data_dir) == [
+        f"{data_dir}/events.csv:{line}: column 'actors': 'north-kore\u0430' is not an id: "
+        "character 11 is U+0430 CYRILLIC SMALL LETTER A (did you mean 'north-korea'?)"
+    ]
+
+
+def test_a_decomposed_accent_is_composed_then_named(data_dir):
+    line = set_cell(data_dir / "hypotheses.csv", "wedge", "id", "cafe\u0301")
+    assert (
+        f"{data_dir}/hypotheses.csv:{line}: column 'id': 'café' is not an id: character 4 is U+00E9 LATIN SMALL LETTER E WITH ACUTE (did you mean 'cafe'?)"
+        in problems(data_dir)
+    )
+
+
+def test_messages_show_invisible_characters_as_escapes():
+    assert load.shown("a\u202eb\x00c\nd\U000e0041") == "'a\\u202eb\\u0000c\\nd\\U000e0041'"
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["fast reader", "line-by-line reader"])
+def test_text_is_read_in_composed_form_by_either_reader(data_dir, crlf):
+    set_cell(data_dir / "actors.csv", "china", "name", "Zoe\u0308 and cafe\u0301")
+    if crlf:  # Windows line endings: the line-by-line reader takes the file
+        path = data_dir / "actors.csv"
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    actors = load_table(data_dir, "actors")
+    assert actors.loc[actors["id"] == "china", "name"].item() == "Zoë and café"
+
+
+def test_composed_data_loads_byte_for_byte_as_it_did_without_normalising(data_dir, monkeypatch):
+    loaded = {t.name: load_table(data_dir, t.name).to_json(orient="split", force_ascii=False) for t in TABLES}
+    monkeypatch.setattr(load, "normalised", lambda text: text)
+    assert loaded == {t.name: load_table(data_dir, t.name).to_json(orient="split", force_ascii=False) for t in TABLES}
+
+
+def test_normalising_a_file_never_changes_its_commas_quotes_or_line_breaks():
+    """Why a whole file may be normalised at once: NFC neither joins nor makes a separator."""
+    characters = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000]
+    for separator in ',"\r\n':
+        joined = separator.join(characters)
+        assert unicodedata.normalize("NFC", joined) == separator.join(unicodedata.normalize("NFC", c) for c in characters)
+
+
+@pytest.mark.parametrize(
+    ("value", "start"),
+    [
+        ('=HYPERLINK("https://example.org")', "'=', "),
+        ("+cmd|' /C calc'!A0", "'+', "),
+        ("@SUM(1+1)", "'@', "),
+        ("-2+3+cmd|' /C calc'!A0", "'-' and is not a number, "),
+        ("- a bulleted thought", "'-' and is not a number, "),
+    ],
+)
+def test_a_text_cell_a_spreadsheet_would_run_as_a_formula_is_refused(data_dir, value, start):
+    line = set_cell(data_dir / "events.csv", "moon-elected", "summary", value)
+    assert problems(data_dir) == [
+        f"{data_dir}/events.csv:{line}: column 'summary': starts with {start}which a spreadsheet would run as a formula "
+        "(reword it so it starts with a letter, digit or quotation mark)"
+    ]
+
+
+@pytest.mark.parametrize("value", ["-2", "-0.5", "-.5", '"=quoted" text', "Talks = progress", "2+2"])
+def test_negative_numbers_and_formula_characters_inside_text_are_fine(data_dir, value):
+    set_cell(data_dir / "events.csv", "moon-elected", "summary", value)
+    load_table(data_dir, "events")
+
+
+def test_a_byte_order_mark_inside_the_header_is_named(data_dir):
+    path = data_dir / "analysts.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",name,", ",\ufeffname,", 1), encoding="utf-8")
+    assert problems(data_dir) == [
+        f"{data_dir}/analysts.csv:1: column '\\ufeffname': unknown column: U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1 is hidden in its name (delete it)",
+        f"{data_dir}/analysts.csv:1: column 'name': missing column; add it to the header",
+    ]
+
+
+def test_a_file_that_is_not_the_table_is_never_echoed(data_dir):
+    (data_dir / "analysts.csv").write_bytes(b"SECRET=hunter2\x00PATH=/bin:/usr/bin\x00HOME=/root\n")
+    with pytest.raises(DataError) as caught:
+        load_table(data_dir, "analysts")
+    assert caught.value.report().splitlines()[0] == (
+        f"{data_dir}/analysts.csv:1: names none of this table's columns (its header is: id,name,affiliation); is this the right file?"
+    )
+    assert "hunter2" not in caught.value.report()
+
+
+@pytest.mark.parametrize("cell", ["password=hunter2", "x" * 41, "hunter2\x00", "/etc/hunter2"])
+def test_a_header_cell_that_is_no_column_name_is_named_by_position_only(data_dir, cell):
+    path = data_dir / "analysts.csv"
+    header, *body = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(header.rstrip("\n") + f",{cell}\n" + "".join(line.rstrip("\n") + ",\n" for line in body), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_table(data_dir, "analysts")
+    assert caught.value.report().splitlines()[0] == (
+        f"{data_dir}/analysts.csv:1: column 4 of the header is not a column name of this table (expected one of: id, name, affiliation); is this the right file?"
+    )
+    assert "hunter2" not in caught.value.report() and "xxxxx" not in caught.value.report()
+
+
+def test_a_file_with_thousands_of_problems_shows_the_first_twenty_then_how_many_more(data_dir):
+    path = data_dir / "hypotheses.csv"
+    header, *body = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header + "".join(f",extra-{i}" for i in range(1, 10_001)), *body]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_table(data_dir, "hypotheses")
+    lines = caught.value.report().splitlines()
+    assert len(caught.value.problems) == 10_000 and len(lines) == 22
+    assert lines[0] == f"{data_dir}/hypotheses.csv:1: column 'extra-1': unknown column (expected one of: id, label, description)"
+    assert lines[19].startswith(f"{data_dir}/hypotheses.csv:1: column 'extra-20': ")
+    assert lines[20:] == [
+        f"{data_dir}/hypotheses.csv: and 9,980 more problems (fix these first)",
+        "10,000 problems found; fix them and run again. Nothing in reports/ was changed.",
+    ]
+
+
+def test_the_cap_on_problems_is_per_file():
+    found = [Problem("a.csv", n, "x", "wrong") for n in range(2, 23)] + [Problem("b.csv", 2, "x", "wrong")]
+    lines = DataError(found).report().splitlines()
+    assert lines[20:] == [
+        "a.csv: and 1 more problem (fix these first)",
+        "b.csv:2: column 'x': wrong",
+        "22 problems found; fix them and run again. Nothing in reports/ was changed.",
+    ]
+
+
+SOURCES = {"effner-2020", "ayaz-scfr-2020"}
+
+
+def test_a_citation_over_two_lines_is_checked_and_reported_where_each_id_sits():
+    text = "Intro.\n\nA claim [@effner-2020;\n  @no-such-source; @ayaz-scfr-2020;\n@another] and more.\n"
+    assert [(p.line, p.message.split("'")[1]) for p in check_citations(text, "kj.md", SOURCES)] == [(4, "@no-such-source"), (5, "@another")]
+
+
+def test_a_citation_on_one_line_is_reported_as_before():
+    text = "Line one.\r\nLine two [@effner-2020; @ghost] and [@ayaz-scfr-2020].\n"
+    assert [str(p) for p in check_citations(text, "kj.md", SOURCES)] == [
+        "kj.md:2: citation '@ghost' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+    ]
+
+
+def test_a_narrative_part_is_read_composed(tmp_path):
+    path = tmp_path / "bottom-line.md"
+    path.write_bytes("\ufeffThe cafe\u0301 closed [@effner-2020].\n".encode())
+    assert read_narrative(path, "bottom-line.md") == "The café closed [@effner-2020].\n"
+
+
+def test_a_hidden_character_in_a_narrative_is_named_by_line_and_column(tmp_path):
+    path = tmp_path / "bottom-line.md"
+    path.write_text("# Bottom line\r\n\r\nThe office \x00was demolished\u202e.\nAll\u2066 quiet.\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        read_narrative(path, "data/narrative/x/bottom-line.md")
+    assert [str(p) for p in caught.value.problems] == [
+        "data/narrative/x/bottom-line.md:3: U+0000 NULL at column 12 is not allowed, nor is the other hidden character after it (delete both: they hide or reorder text)",
+        "data/narrative/x/bottom-line.md:4: U+2066 LEFT-TO-RIGHT ISOLATE at column 4 is not allowed (delete it: it hides or reorders text)",
+    ]
+
+
+def test_a_narrative_part_larger_than_the_cap_is_refused_unread(tmp_path, monkeypatch):
+    path = tmp_path / "bottom-line.md"
+    with path.open("wb") as file:
+        file.truncate(50_000_000)  # 50 MB (sparse, so quick to make)
+    read: list[int] = []
+
+    class Counted:
+        """The file, counting the bytes read from it."""
+
+        def __init__(self, file):
+            self.file = file
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def read(self, size=-1):
+            data = self.file.read(size)
+            read.append(len(data))
+            return data
+
+    opened = type(path).open
+    monkeypatch.setattr(type(path), "open", lambda self, *args, **kwargs: Counted(opened(self, *args, **kwargs)))
+    with pytest.raises(DataError) as caught:
+        read_narrative(path, "data/narrative/x/bottom-line.md")
+    assert str(caught.value) == "data/narrative/x/bottom-line.md: is larger than 200 KB, the most a narrative part may hold; shorten it"
+    assert MAX_NARRATIVE_BYTES == 200 * 1024 and sum(read) == MAX_NARRATIVE_BYTES + 1
+
+
+def test_a_narrative_part_at_the_cap_is_read(tmp_path):
+    path = tmp_path / "bottom-line.md"
+    path.write_bytes(b"x" * MAX_NARRATIVE_BYTES)
+    assert len(read_narrative(path, "bottom-line.md")) == MAX_NARRATIVE_BYTES
+
+
+def test_a_narrative_part_that_is_no_file_is_refused(tmp_path):
+    with pytest.raises(DataError) as caught:
+        read_narrative(tmp_path, "data/narrative/x/bottom-line.md")
+    assert str(caught.value) == "data/narrative/x/bottom-line.md: is not a file (a narrative part is a Markdown file)"
+
+
+@pytest.fixture
+def archive_with_a_secret_beside_it(data_dir, tmp_path):
+    """An archive of source texts, and beside it a file holding m01's quote."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    motive = next(r for r in rows(data_dir / "motives.csv") if r["id"] == "m01")
+    (tmp_path / "secret.txt").write_text(motive["quote"], encoding="utf-8")
+    (archive / "inside.txt").symlink_to(tmp_path / "secret.txt")
+    return archive, motive["source"]
+
+
+@pytest.mark.parametrize("name", ["../secret.txt", "inside.txt", "/etc/passwd"], ids=["dot-dot", "symlink", "absolute"])
+def test_an_archive_file_outside_the_archive_is_refused_and_never_read(data_dir, archive_with_a_secret_beside_it, name):
+    archive, source = archive_with_a_secret_beside_it
+    line = set_cell(data_dir / "sources.csv", source, "archive_file", name)
+    found = problems(data_dir, archive)
+    assert f"{data_dir}/sources.csv:{line}: column 'archive_file': '{name}' lies outside source_archive (name a file inside it)" in found
+    motive_line = next(i for i, r in enumerate(rows(data_dir / "motives.csv")) if r["id"] == "m01") + 2
+    assert (
+        f"{data_dir}/motives.csv:{motive_line}: column 'source': '{source}' has no archived text in {archive} (set its archive_file in sources.csv)"
+        in found
+    )
