@@ -23,6 +23,7 @@ class Case:
     edit: Callable[[Path], list[str]]
     table: str = ""  # for accepted cases: the table whose validated data must not change
     archive: bool = False  # run with the quote check against the archived source texts
+    absent: tuple[str, ...] = ()  # text the output must not show: the content of a file that is not what it should be
 
 
 def line_of(project: Path, table: str, row_id: str, key: str = "id") -> int:
@@ -171,6 +172,70 @@ def narrative_future_citation(project: Path) -> list[str]:
     return [
         f"data/narrative/korea-2020-06/bottom-line.md:{line}: citation '@record-2022-03-24' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
     ]
+
+
+def citation_over_two_lines(project: Path) -> list[str]:
+    """A citation broken over two lines is still one citation, to the check as to the renderer."""
+    path = project / "data/narrative/korea-2020-06/key-judgments.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "- **A new judgment.** It rests on two sources [@effner-2020;\n@no-such-source].\n", encoding="utf-8")
+    line = len(text.splitlines()) + 2
+    return [
+        f"data/narrative/korea-2020-06/key-judgments.md:{line}: citation '@no-such-source' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+    ]
+
+
+def year_zero(project: Path) -> list[str]:
+    """Year 0000 parses as a year; before the limit on years it passed validation and crashed a later stage."""
+    set_cell(project / "data/events.csv", "moon-elected", "date_precision", "year")
+    line = set_cell(project / "data/events.csv", "moon-elected", "date", "0000")
+    return [f"data/events.csv:{line}: column 'date': '0000' is outside the years 1900 to 2100 (check the year)"]
+
+
+def formulas(project: Path) -> list[str]:
+    """Text cells a spreadsheet would run as formulas (CSV injection), in four tables."""
+    why = "which a spreadsheet would run as a formula (reword it so it starts with a letter, digit or quotation mark)"
+    cells = [
+        ("events", "moon-elected", "title", '=HYPERLINK("https://example.org","Moon")', f"starts with '=', {why}"),
+        ("actors", "north-korea", "role", "+cmd|' /C calc'!A0", f"starts with '+', {why}"),
+        ("analysts", rows(project / "data/analysts.csv")[0]["id"], "affiliation", "@SUM(1+1)*cmd|' /C calc'!A0", f"starts with '@', {why}"),
+        ("motives", "m01", "note", "-2+3+cmd|' /C calc'!A0", f"starts with '-' and is not a number, {why}"),
+    ]
+    return [
+        f"data/{table}.csv:{set_cell(project / f'data/{table}.csv', row_id, column, value)}: column '{column}': {message}"
+        for table, row_id, column, value, message in cells
+    ]
+
+
+def wide_header(project: Path) -> list[str]:
+    """10,000 unknown columns: the first 20 problems, then how many more (not 10,000 lines)."""
+    path = project / "data/hypotheses.csv"
+    header, *body = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header + "".join(f",extra-{i}" for i in range(1, 10_001)), *body]) + "\n", encoding="utf-8")
+    return [
+        "data/hypotheses.csv:1: column 'extra-1': unknown column (expected one of: id, label, description)",
+        "data/hypotheses.csv:1: column 'extra-20': unknown column (expected one of: id, label, description)",
+        "data/hypotheses.csv: and 9,980 more problems (fix these first)",
+        "10,000 problems found; fix them and run again. Nothing in reports/ was changed.",
+    ]
+
+
+SECRET = "SECRET=hunter2\x00PATH=/bin"
+"""The start of a process's environment (/proc/self/environ): what a data file must never echo."""
+
+
+def environment_as_data(project: Path) -> list[str]:
+    (project / "data/analysts.csv").write_text(SECRET, encoding="utf-8")
+    return ["data/analysts.csv:1: names none of this table's columns (its header is: id,name,affiliation); is this the right file?"]
+
+
+def data_linked_to_a_secret(project: Path) -> list[str]:
+    """A data file linked to a file outside the project: refused before it is read, or at least never shown."""
+    secret = project.parent / f"{project.name}-environ"
+    secret.write_text(SECRET, encoding="utf-8")
+    (project / "data/analysts.csv").unlink()
+    (project / "data/analysts.csv").symlink_to(secret)
+    return []
 
 
 def windows_1252(text: str) -> bytes:
@@ -328,6 +393,94 @@ CASES = [
     Case("unclosed-quote", unclosed_quote),
     Case("narrative-cites-unknown-source", narrative_bad_citation),
     Case("narrative-cites-later-source", narrative_future_citation),
+    Case("citation-over-two-lines", citation_over_two_lines),
+    Case(
+        "nul-byte-in-a-title",
+        cell(
+            "events",
+            "moon-elected",
+            "title",
+            "Moon\x00 elected",
+            "U+0000 NULL at character 5 is not allowed (delete it: it hides or reorders text)",
+        ),
+    ),
+    Case(
+        "right-to-left-override-in-a-title",
+        cell(
+            "events",
+            "moon-elected",
+            "title",
+            "Moon e\u202etcele",
+            "U+202E RIGHT-TO-LEFT OVERRIDE at character 7 is not allowed (delete it: it hides or reorders text)",
+        ),
+    ),
+    Case(
+        "zero-width-space-in-an-actor-id",
+        cell(
+            "events",
+            "liaison-office-demolished",
+            "actors",
+            "north\u200b-korea;south-korea",
+            "'north\\u200b-korea' is not an id: character 6 is U+200B ZERO WIDTH SPACE (did you mean 'north-korea'?)",
+        ),
+    ),
+    Case(
+        "cyrillic-letter-in-an-actor-id",
+        cell(
+            "events",
+            "liaison-office-demolished",
+            "actors",
+            "north-kore\u0430;south-korea",
+            "'north-kore\u0430' is not an id: character 11 is U+0430 CYRILLIC SMALL LETTER A (did you mean 'north-korea'?)",
+        ),
+    ),
+    Case(
+        "decomposed-accent-in-an-id",
+        cell(
+            "motives",
+            "m01",
+            "actor",
+            "nörth-korea".replace("ö", "o\u0308"),
+            "'nörth-korea' is not an id: character 2 is U+00F6 LATIN SMALL LETTER O WITH DIAERESIS (did you mean 'north-korea'?)",
+        ),
+    ),
+    Case(
+        "byte-order-mark-in-an-id",
+        cell(
+            "motives",
+            "m01",
+            "actor",
+            "north-korea\ufeff",
+            "'north-korea\\ufeff' is not an id: character 12 is U+FEFF ZERO WIDTH NO-BREAK SPACE (did you mean 'north-korea'?)",
+        ),
+    ),
+    Case(
+        "byte-order-mark-inside-the-header",
+        rewrite(
+            "analysts",
+            lambda t: t.replace(",name,", ",\ufeffname,", 1),
+            [
+                "data/analysts.csv:1: column '\\ufeffname': unknown column: U+FEFF ZERO WIDTH NO-BREAK SPACE at character 1 is hidden in its name (delete it)",
+                "data/analysts.csv:1: column 'name': missing column; add it to the header",
+            ],
+        ),
+    ),
+    Case("header-of-10000-unknown-columns", wide_header, absent=("column 'extra-21'",)),
+    Case("year-0000", year_zero),
+    Case("formulas-in-text-cells", formulas),
+    Case(
+        "archive-file-outside-the-archive",
+        cell(
+            "sources",
+            "effner-2020",
+            "archive_file",
+            "../../../../etc/passwd",
+            "'../../../../etc/passwd' lies outside source_archive (name a file inside it)",
+        ),
+        archive=True,
+    ),
+    Case("environment-saved-as-a-data-file", environment_as_data, absent=("hunter2",)),
+    Case("data-file-linked-to-a-secret", data_linked_to_a_secret, absent=("hunter2",)),
     Case(
         "config-unknown-template",
         config(

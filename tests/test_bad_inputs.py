@@ -85,4 +85,6 @@ def test_bad_input(runs, case):
     for line in result.expected:
         assert line in lines, f"expected line not printed: {line}\n--- output ---\n{result.output[-4000:]}"
     assert "Traceback" not in result.output
+    for text in case.absent:
+        assert text not in result.output, f"printed what it must not: {text!r}\n--- output ---\n{result.output[-4000:]}"
     assert result.reports_after == result.reports_before
