@@ -38,7 +38,12 @@ def cmd_verify(args) -> int:
     from briefing.load import DataError
 
     try:
-        ok, lines = verify.verify(Path(args.pdf), Path(args.project))
+        trust = Path(args.trust).read_bytes() if args.trust else None
+    except OSError as error:
+        print(f"error: cannot read the trust roots {verify.printable(args.trust)}: {error.strerror}", file=sys.stderr)
+        return 1
+    try:
+        ok, lines = verify.verify(Path(args.pdf), Path(args.project), trust)
     except verify.Refused as refusal:
         print(f"error: cannot verify {verify.printable(args.pdf)}: {refusal}", file=sys.stderr)
         return 1
@@ -78,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
     p = steps.add_parser("verify", help="rebuild a PDF from the data it carries and compare the bytes")
     p.add_argument("pdf")
     p.add_argument("--project", default=".", help="the checkout whose pipeline rebuilds it (and whose data/ it is compared with)")
+    p.add_argument("--trust", help="PEM or DER certificates of the roots to trust: a signature by anyone else fails")
     p.set_defaults(run=cmd_verify)
 
     p = steps.add_parser(

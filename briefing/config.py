@@ -133,7 +133,7 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
         for key in missing:
             setting(f"{where}.{key}", "is missing; every report needs it")
         report_id = str(report.get("id") or "")
-        if report_id and not SLUG.match(report_id):
+        if report_id and not SLUG.fullmatch(report_id):
             setting(
                 f"{where}.id", f"'{report_id}' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
             )
@@ -144,7 +144,7 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
         if as_of and parse_date(as_of, "day") is None:
             setting(f"{where}.as_of", f"'{as_of}' is not a date (use YYYY-MM-DD)")
         name = str(report.get("template") or "")
-        if name and (not SLUG.match(name) or not (root / "templates" / f"{name}.html.j2").is_file()):
+        if name and (not SLUG.fullmatch(name) or not (root / "templates" / f"{name}.html.j2").is_file()):
             known = sorted(p.name.removesuffix(".html.j2") for p in (root / "templates").glob("*.html.j2") if "-" not in p.name)
             setting(f"{where}.template", f"'{name}' has no templates/{name}.html.j2 (use one of: {', '.join(known)})")
         elif name and report.get("annex") and not (root / "templates" / f"{name}-annex.html.j2").is_file():

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from briefing import changes, charts, context, provenance, render
-from briefing.load import LINE, DataError, Problem, check_citations, csv_text, decode, load_table, untyped
+from briefing.load import LINE, DataError, Problem, check_citations, csv_text, load_table, read_narrative, untyped
 from briefing.schema import TABLES
 
 
@@ -104,6 +104,19 @@ def narrative_paths(files: list[str]) -> dict[str, Path]:
     return {Path(path).stem.replace("-", "_"): Path(path) for path in files}
 
 
+def read_narrative_parts(paths: dict[str, Path]) -> dict[str, str]:
+    """Each part's text, or one DataError with the problems of every part."""
+    texts, problems = {}, []
+    for part, path in paths.items():
+        try:
+            texts[part] = read_narrative(path, str(path))
+        except DataError as error:
+            problems += error.problems
+    if problems:
+        raise DataError(problems)
+    return texts
+
+
 @stage
 def validate(table: str, archive: str, out: str) -> None:
     """Check one table's CSV file (and the ids it names, in the tables beside it) and write it typed."""
@@ -123,7 +136,7 @@ def build_context(dataset: list[str], narrative_files: list[str], settings: str,
     report = json.loads(settings)
     tables = read_dataset(dataset)
     paths = narrative_paths(narrative_files)
-    narrative = {part: decode(path.read_bytes()) for part, path in paths.items()}
+    narrative = read_narrative_parts(paths)
     built = context.build_context(tables, report, narrative, issuer, caps)
     # The sources listed are every source the narrative cites that the edition knows (plus
     # those the shown rows cite): a citation not among them is one the report cannot make.
@@ -191,7 +204,7 @@ def attachments(
         write_text(folder / "data" / table.filename, csv_text(untyped(view[table.name], table)))
     for report, files in zip(reports, narratives):
         for path in narrative_paths(files).values():
-            write_text(folder / "narrative" / report["id"] / path.name, decode(path.read_bytes()))
+            write_text(folder / "narrative" / report["id"] / path.name, read_narrative(path, str(path)))
     config = {
         "issuer": issuer,
         "caps": caps,

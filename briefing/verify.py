@@ -33,9 +33,9 @@ import pypdf
 import yaml
 from pypdf.errors import LimitReachedError
 
-from briefing import context, provenance
+from briefing import context, provenance, sign
 from briefing.config import quoted, read_yaml
-from briefing.load import SLUG, DataError, csv_text, load_dataset, parse_date, untyped
+from briefing.load import SLUG, DataError, csv_text, load_dataset, parse_date, read_narrative, untyped
 from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
 
 PIPELINE = ("Snakefile", "requirements.lock", "briefing", "templates", "schemas", "profiles", "envs", "report")
@@ -281,7 +281,7 @@ def rebuild(inputs: dict[str, bytes], settings: dict, project: Path, folder: Pat
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
     (folder / "config.yaml").write_text(yaml.safe_dump(settings, sort_keys=True, allow_unicode=True), encoding="utf-8")
-    target = f"reports/{settings['reports'][-1]['id']}/briefing.pdf"
+    target = f"build/{settings['reports'][-1]['id']}/briefing.pdf"  # the briefing alone, not its summary
     command = [sys.executable, "-m", "snakemake", target, "--cores", "all", "--quiet", "all"]
     if commit:
         command += ["--config", f"pipeline_commit={commit}"]
@@ -306,13 +306,29 @@ def stale_inputs(inputs: dict[str, bytes], project: Path, settings: dict) -> lis
         folder = Path(configured[edition["id"]]["narrative"]) if edition["id"] in configured else None
         for name in (n for n in inputs if n.startswith(f"narrative/{edition['id']}/")):
             current = project / folder / Path(name).name if folder else None
-            if current is None or not current.is_file() or current.read_bytes() != inputs[name]:
+            if current is None or not current.is_file() or read_narrative(current, str(current)).encode("utf-8") != inputs[name]:
                 lines.append(f"{folder / Path(name).name if folder else name} has changed since this PDF was built")
     return lines
 
 
+def signed(original: bytes, trust: bytes | None) -> tuple[bytes, bool, list[str]]:
+    """(the bytes the pipeline made, whether every signature holds, a line per signature).
+
+    A signed briefing is the built PDF with the signature appended as an incremental update, so
+    the bytes before the first signature are what a rebuild must give, and each signature must be
+    intact and cover the whole file: a byte changed or added after signing fails, naming it.
+    """
+    try:
+        checks = sign.signatures(original, trust)
+        made = sign.unsigned_bytes(original) if checks else original
+    except sign.SignatureError as error:
+        raise Refused(f"its signature cannot be read: {error}") from None
+    holds = all(c.intact and c.covers_whole_file and c.trusted is not False for c in checks)
+    return made, holds, [f"  {sign.describe(check)}" for check in checks] or ["  not signed"]
+
+
 def compared(pdf: Path, original: bytes, rebuilt_pdf: bytes, built: dict, rebuilt: dict) -> tuple[bool, list[str]]:
-    """Whether the rebuilt bytes are the PDF's own, and if not, what differs in their making."""
+    """Whether the rebuilt bytes are the PDF's own (before any signature), and if not, what differs in their making."""
     same = rebuilt_pdf == original
     lines = [f"{pdf}: rebuilt from its attachments with this pipeline: {'identical bytes' if same else 'the bytes differ'}"]
     if not same:
@@ -323,10 +339,11 @@ def compared(pdf: Path, original: bytes, rebuilt_pdf: bytes, built: dict, rebuil
     return same, lines
 
 
-def verify(pdf: Path, project: Path) -> tuple[bool, list[str]]:
+def verify(pdf: Path, project: Path, trust: bytes | None = None) -> tuple[bool, list[str]]:
     """(matches, explanation lines) for one briefing PDF; Refused before anything is written for a
-    PDF that is not one this pipeline could have made."""
+    PDF that is not one this pipeline could have made. trust: certificates of the signers' roots."""
     original = read_pdf(pdf)
+    made, signatures_hold, signature_lines = signed(original, trust)
     schema = read_yaml((project / "schemas" / "config.schema.yaml").read_text(encoding="utf-8"), "schemas/config.schema.yaml")
     settings, built, inputs = carried(original, schema)
     commit = provenance.pipeline_commit(project)
@@ -335,9 +352,10 @@ def verify(pdf: Path, project: Path) -> tuple[bool, list[str]]:
         result = rebuild(inputs, settings, project, folder, commit)
         if result.returncode != 0:
             return False, [f"the rebuild from {pdf}'s attachments failed:", *map(printable, result.stderr.strip().splitlines()[-15:])]
-        rebuilt_pdf = (folder / "reports" / built["report"] / "briefing.pdf").read_bytes()
+        rebuilt_pdf = (folder / "build" / built["report"] / "briefing.pdf").read_bytes()
         rebuilt = json.loads((folder / "build" / built["report"] / "manifest.json").read_text(encoding="utf-8"))
-    same, lines = compared(pdf, original, rebuilt_pdf, built, rebuilt)
+    same, lines = compared(pdf, made, rebuilt_pdf, built, rebuilt)
+    lines += signature_lines
     stale = stale_inputs(inputs, project, settings) if (project / "data").is_dir() else []
     lines += [f"  out of date: {line}" for line in stale]
-    return same and not stale, lines
+    return same and signatures_hold and not stale, lines
