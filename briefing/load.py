@@ -42,6 +42,8 @@ DATE_FORMS = {
     "month": ("YYYY-MM", r"[0-9]{4}-[0-9]{2}"),
     "year": ("YYYY", r"[0-9]{4}"),
 }
+DECIMAL = r"[0-9]*\.?[0-9]+"
+"""A probability as written: ASCII digits only (Python's float() would also read '٠.٥', 'nan' or '1_0')."""
 FIRST_DAY = {"day": "", "month": "-01", "year": "-01-01"}
 """What turns a date of each precision into the first day of its period (YYYY-MM-DD)."""
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -449,14 +451,10 @@ def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
                 return f"{shown(value)} has {actual} precision but {column.precision_column} says {precision} (write {form} or change {column.precision_column})"
             return f"{shown(value)} is not a date (use {form} for {precision} precision)"
     elif column.kind == "integer":
-        if not re.fullmatch(r"[+-]?\d+", value) or not column.minimum <= int(value) <= column.maximum:
+        if not re.fullmatch(r"[+-]?[0-9]+", value) or not column.minimum <= int(value) <= column.maximum:
             return f"{shown(value)} is not a whole number from {column.minimum} to {column.maximum}"
     elif column.kind == "probability":
-        try:
-            number = float(value)
-        except ValueError:
-            number = float("nan")
-        if not 0 <= number <= 1:
+        if not re.fullmatch(DECIMAL, value) or not 0 <= float(value) <= 1:
             return f"{shown(value)} is not a probability (use a decimal from 0 to 1, e.g. 0.65)"
     elif column.kind == "yesno" and value not in ("yes", "no"):
         return f"{shown(value)} is not allowed (use yes or no)"
@@ -497,7 +495,7 @@ def _plausible(frame: pd.DataFrame, column: Column) -> pd.Series:
     elif column.kind == "integer":
         ok = candidates.isin([str(n) for n in range(column.minimum, column.maximum + 1)])
     elif column.kind == "probability":
-        ok = candidates.str.fullmatch(r"\d*\.?\d+") & pd.to_numeric(candidates, errors="coerce").between(0, 1)
+        ok = candidates.str.fullmatch(DECIMAL) & pd.to_numeric(candidates, errors="coerce").between(0, 1)
     else:  # text
         ok = ~candidates.str.contains(SUSPICIOUS_TEXT.pattern)
     plausible = pd.Series(not column.required, index=values.index)

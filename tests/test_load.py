@@ -158,6 +158,20 @@ def test_probability_outside_zero_to_one(data_dir):
     ]
 
 
+@pytest.mark.parametrize(("column", "value"), [("escalation", "٢"), ("escalation", "+１")])
+def test_a_whole_number_is_written_in_ascii_digits(data_dir, column, value):
+    line = set_cell(data_dir / "events.csv", "moon-elected", column, value)
+    assert problems(data_dir) == [f"{data_dir}/events.csv:{line}: column '{column}': '{value}' is not a whole number from -2 to 2"]
+
+
+@pytest.mark.parametrize("value", ["٠.٥", "nan", "0_5", "5e-1"])
+def test_a_probability_is_written_as_a_plain_decimal(data_dir, value):
+    line = set_cell(data_dir / "forecasts.csv", "f01", "probability", value)
+    assert problems(data_dir) == [
+        f"{data_dir}/forecasts.csv:{line}: column 'probability': '{value}' is not a probability (use a decimal from 0 to 1, e.g. 0.65)"
+    ]
+
+
 def test_probability_must_match_its_estimative_term(data_dir):
     set_cell(data_dir / "forecasts.csv", "f01", "estimative_term", "likely")
     line = set_cell(data_dir / "forecasts.csv", "f01", "probability", "0.9")
