@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from briefing.load import SLUG, DataError, Problem, parse_date, shown
+from briefing.load import SLUG, DataError, Problem, parse_date, shown, year_problem
 from briefing.schema import NARRATIVE_PARTS
 
 REQUIRED_SETTINGS = ("id", "title", "as_of", "edition", "template", "narrative")
@@ -142,7 +142,7 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
         seen.add(report_id)
         as_of = str(report.get("as_of") or "")
         if as_of and parse_date(as_of, "day") is None:
-            setting(f"{where}.as_of", f"'{as_of}' is not a date (use YYYY-MM-DD)")
+            setting(f"{where}.as_of", year_problem(as_of, "day") or f"'{as_of}' is not a date (use YYYY-MM-DD)")
         name = str(report.get("template") or "")
         if name and (not SLUG.fullmatch(name) or not (root / "templates" / f"{name}.html.j2").is_file()):
             known = sorted(p.name.removesuffix(".html.j2") for p in (root / "templates").glob("*.html.j2") if "-" not in p.name)

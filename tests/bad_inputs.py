@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from helpers import rows, set_cell, write_rows
 
+from briefing.load import shown
+
 ACCEPTED: list[str] = []
 
 
@@ -236,6 +238,63 @@ def data_linked_to_a_secret(project: Path) -> list[str]:
     (project / "data/analysts.csv").unlink()
     (project / "data/analysts.csv").symlink_to(secret)
     return []
+
+
+OUTSIDE_SECRET = "SENTINEL-outside-the-project"
+"""What a file outside the project holds: no output, log or message may ever show it."""
+
+
+def outside_file(project: Path, name: str, text: str = OUTSIDE_SECRET) -> Path:
+    """A file beside the project (not in it), as a planted secret or someone else's data would be."""
+    path = project.parent / f"outside-{project.name}" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def linked_out(relative: str, text: str = OUTSIDE_SECRET) -> Callable[[Path], list[str]]:
+    """A project file replaced by a link to a file outside the project."""
+
+    def edit(project: Path) -> list[str]:
+        target = project / relative
+        source = outside_file(project, target.name, text if text else target.read_text(encoding="utf-8"))
+        target.unlink()
+        target.symlink_to(source)
+        return [f"{relative}: is a link to a file outside the project; replace the link with a copy of the file"]
+
+    return edit
+
+
+def narrative_folder_outside(project: Path) -> list[str]:
+    folder = outside_file(project, "narrative/bottom-line.md").parent
+    (folder / "key-judgments.md").write_text(OUTSIDE_SECRET, encoding="utf-8")
+    config(lambda c: c["reports"][0].update(narrative=str(folder)), [])(project)
+    return [
+        f"config.yaml: reports[1].narrative: {shown(str(folder), 200)} lies outside the project; keep a report's narrative in a folder under data/"
+    ]
+
+
+def narrative_part_missing(project: Path) -> list[str]:
+    (project / "data/narrative/korea-2020-06/key-judgments.md").unlink()
+    return [
+        "config.yaml: reports[1].narrative: 'data/narrative/korea-2020-06' has no key-judgments.md; write it (every report needs bottom-line.md and key-judgments.md)"
+    ]
+
+
+def summary_overflows(project: Path) -> list[str]:
+    """A bottom line too long for the one-page summary: the render fails late, after the briefing's HTML is made.
+
+    Only the June report is built (the December edition carries its predecessor's narrative, so it
+    would rightly be published anew); the others' files stay in reports/ as they were."""
+    config(lambda c: c.update(reports=c["reports"][:1]), [])(project)
+    path = project / "data/narrative/korea-2020-06/bottom-line.md"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n" + "A long paragraph that the analyst did not cut. " * 100 + "\n", encoding="utf-8"
+    )
+    return [
+        "error: report korea-2020-06: summary.pdf has 2 pages but must have exactly 1; shorten the narrative or the forecasts it shows"
+        " (reports/korea-2020-06/ keeps its previous files until every document renders)"
+    ]
 
 
 def windows_1252(text: str) -> bytes:
@@ -522,6 +581,12 @@ CASES = [
             ],
         ),
     ),
+    Case("narrative-folder-outside-the-project", narrative_folder_outside),
+    Case("narrative-part-missing", narrative_part_missing),
+    Case("narrative-linked-outside", linked_out("data/narrative/korea-2020-06/bottom-line.md")),
+    Case("data-linked-to-a-valid-csv-outside", linked_out("data/analysts.csv", text="")),
+    Case("template-linked-outside", linked_out("templates/css/print.css")),
+    Case("summary-overflows-the-page", summary_overflows),
     Case("utf8-with-bom", reencode("actors", lambda t: b"\xef\xbb\xbf" + t.encode("utf-8")), table="actors"),
     Case("windows-line-endings", reencode("events", lambda t: t.replace("\n", "\r\n").encode("utf-8")), table="events"),
     Case("windows-1252", reencode("analysts", windows_1252), table="analysts"),

@@ -288,3 +288,36 @@ def test_the_build_is_never_signed_in_place(made, pki):
     result = run_sign(source, source, signing_env(pki))
     assert result.returncode == 1 and "another file than the PDF itself" in result.stderr
     assert source.read_bytes() == unsigned(made)
+
+
+def verify(pdf: Path, project: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`python -m briefing verify` as a recipient runs it, in the checkout that built the PDF."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", "verify", str(pdf), *extra], cwd=project, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_a_signed_briefing_passes_verify_with_its_signer_named(made, built, pki):
+    result = verify(made / "reports" / REPORT / "briefing.signed.pdf", built, "--trust", str(pki["ca"]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "rebuilt from its attachments with this pipeline: identical bytes" in result.stdout
+    assert "signature 'Issuer' by Jane Analyst (Briefing Analytic Unit)" in result.stdout
+    assert "intact, covers the whole file, trusted" in result.stdout
+
+
+def test_a_byte_changed_after_signing_fails_verify_naming_the_signature(made, built, tmp_path):
+    data = bytearray(signed(made))
+    data[10] ^= 0x01  # in the binary comment of the header: the file still reads, its signed bytes do not match
+    altered = tmp_path / "altered.pdf"
+    altered.write_bytes(bytes(data))
+    result = verify(altered, built)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "signature 'Issuer' by Jane Analyst (Briefing Analytic Unit)" in result.stdout
+    assert "BROKEN: the signed bytes were changed" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_signature_by_someone_the_recipient_does_not_trust_fails_verify(made, built, pki):
+    result = verify(made / "reports" / REPORT / "briefing.signed.pdf", built, "--trust", str(pki["other-ca"]))
+    assert result.returncode == 1
+    assert "NOT trusted by the given roots" in result.stdout
