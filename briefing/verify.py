@@ -343,9 +343,9 @@ def verify(pdf: Path, project: Path, trust: bytes | None = None) -> tuple[bool, 
     """(matches, explanation lines) for one briefing PDF; Refused before anything is written for a
     PDF that is not one this pipeline could have made. trust: certificates of the signers' roots."""
     original = read_pdf(pdf)
-    made, signatures_hold, signature_lines = signed(original, trust)
     schema = read_yaml((project / "schemas" / "config.schema.yaml").read_text(encoding="utf-8"), "schemas/config.schema.yaml")
     settings, built, inputs = carried(original, schema)
+    made, signatures_hold, signature_lines = signed(original, trust)
     commit = provenance.pipeline_commit(project)
     with tempfile.TemporaryDirectory(prefix="briefing-verify-") as tmp:
         folder = Path(tmp)

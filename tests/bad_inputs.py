@@ -297,6 +297,44 @@ def summary_overflows(project: Path) -> list[str]:
     ]
 
 
+def config_text(edit_text: Callable[[list[str]], str]) -> Callable[[Path], list[str]]:
+    """An edit of config.yaml's own lines, for what a YAML dump could not write; edit_text returns the expected line."""
+
+    def edit(project: Path) -> list[str]:
+        path = project / "config.yaml"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        expected = edit_text(lines)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return [expected]
+
+    return edit
+
+
+def alias_bomb(lines: list[str]) -> str:
+    """A billion laughs: nine lines that expand to 10^9 strings."""
+    lines[:0] = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'] + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]" for i in range(8)
+    ]
+    return "config.yaml:1: aliases and anchors (&name, *name) are not allowed; write the value out"
+
+
+def duplicate_key(lines: list[str]) -> str:
+    first = next(number for number, line in enumerate(lines, start=1) if line.startswith("issuer:"))
+    lines.append('issuer: "Someone Else"')
+    return f"config.yaml:{len(lines)}: duplicate key 'issuer' (first on line {first}); keep one"
+
+
+def python_tag(lines: list[str]) -> str:
+    lines.append('marker: !!python/object/apply:os.system ["touch /tmp/briefing-marker"]')
+    return f"config.yaml:{len(lines)}: tag '!!python/object/apply:os.system' is not allowed; settings are plain text, numbers, lists and mappings"
+
+
+def huge_narrative(project: Path) -> list[str]:
+    path = project / "data/narrative/korea-2020-06/bottom-line.md"
+    path.write_bytes(b"All work and no play. " * (50 * 2**20 // 22))  # 50 MB
+    return ["data/narrative/korea-2020-06/bottom-line.md: is larger than 200 KB, the most a narrative part may hold; shorten it"]
+
+
 def windows_1252(text: str) -> bytes:
     return text.encode("cp1252")  # what a spreadsheet on Windows saves: curly quotes as single bytes
 
@@ -581,6 +619,10 @@ CASES = [
             ],
         ),
     ),
+    Case("config-alias-bomb", config_text(alias_bomb)),
+    Case("config-duplicate-key", config_text(duplicate_key)),
+    Case("config-python-tag", config_text(python_tag)),
+    Case("narrative-of-50-mb", huge_narrative),
     Case("narrative-folder-outside-the-project", narrative_folder_outside),
     Case("narrative-part-missing", narrative_part_missing),
     Case("narrative-linked-outside", linked_out("data/narrative/korea-2020-06/bottom-line.md")),
