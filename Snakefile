@@ -480,7 +480,7 @@ rule publish:
     log:
         "build/logs/{report}/publish.log",
     wildcard_constraints:
-        report="|".join(set(REPORTS) - set(WITH_ANNEX)) or "(?!)",
+        report="|".join(r for r in REPORTS if r not in WITH_ANNEX) or "(?!)",
     run:
         steps.publish(input, output, log=log[0])
 
