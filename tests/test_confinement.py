@@ -149,6 +149,7 @@ def narrative_links(project: Path, secret: Path, more: str = "") -> None:
     outlook.write_text(f"See [the file]({secret}), [again](file://{secret}) and <file://{secret}>.\n{more}", encoding="utf-8")
 
 
+WEB_LINKS = "[Web](https://example.org/x) and [mail](mailto:desk@example.org).\n"
 HOSTILE = {
     "linked table": link_table,
     "linked narrative part": link_narrative,
@@ -158,29 +159,34 @@ HOSTILE = {
     "source_archive": archive_folder,
     "template name": template_name,
     "linked template": linked_template,
-    "narrative links": narrative_links,
+    "narrative links": lambda project, secret: narrative_links(project, secret, more=WEB_LINKS),
 }
 
 
-def everything_written(project: Path, output: str) -> str:
-    """Every message, log, output file and attachment a run left, as text."""
-    texts = [output]
+def everything_written(project: Path, output: str, before: set[bytes]) -> str:
+    """Every message, log, output file and attachment a run left, as text. A PDF is read
+    (attachments and page text) unless it is byte for byte one that was there before the run."""
+    texts, read = [output], set(before)
     for folder in ("build", "reports", ".snakemake/log"):
         for path in sorted((project / folder).rglob("*")) if (project / folder).is_dir() else []:
             if path.is_file() and not path.is_symlink():
-                texts.append(path.read_bytes().decode("utf-8", errors="replace"))
-                if path.suffix == ".pdf":
+                data = path.read_bytes()
+                texts.append(data.decode("utf-8", errors="replace"))
+                if path.suffix == ".pdf" and data not in read:
+                    read.add(data)
                     reader = PdfReader(path)
-                    texts += [data.decode("utf-8", errors="replace") for name, [data] in reader.attachments.items()]
+                    texts += [carried.decode("utf-8", errors="replace") for name, [carried] in reader.attachments.items()]
                     texts += [page.extract_text() for page in reader.pages]
     return "\n".join(texts)
 
 
 @pytest.fixture(scope="module")
-def hostile_runs(one_report, tmp_path_factory) -> dict[str, tuple[int, str]]:
+def hostile_runs(one_report, tmp_path_factory) -> dict[str, tuple[int, str, Path]]:
+    """(exit status, everything written, the project) of a build with each hostile edit."""
     folder = tmp_path_factory.mktemp("sentinel")
+    pdfs = {path.read_bytes() for path in one_report.rglob("*.pdf")}
 
-    def attempt(name: str) -> tuple[int, str]:
+    def attempt(name: str) -> tuple[int, str, Path]:
         case = folder / name.replace(" ", "-")
         project = copy(one_report, case / "project")
         secret = case / "outside" / "secret.md"
@@ -188,7 +194,7 @@ def hostile_runs(one_report, tmp_path_factory) -> dict[str, tuple[int, str]]:
         secret.write_text(f"{SENTINEL}\n", encoding="utf-8")
         HOSTILE[name](project, secret)
         result = snakemake(project)
-        return result.returncode, everything_written(project, result.stdout + result.stderr)
+        return result.returncode, everything_written(project, result.stdout + result.stderr, pdfs), project
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(zip(HOSTILE, pool.map(attempt, HOSTILE)))
@@ -196,7 +202,7 @@ def hostile_runs(one_report, tmp_path_factory) -> dict[str, tuple[int, str]]:
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_file_outside_the_project_is_never_read_into_an_output_log_or_message(hostile_runs, name):
-    code, written = hostile_runs[name]
+    code, written, _ = hostile_runs[name]
     assert SENTINEL not in written
     assert "Traceback" not in written
     if name == "narrative links":
@@ -205,20 +211,16 @@ def test_a_file_outside_the_project_is_never_read_into_an_output_log_or_message(
         assert code != 0  # refused, with a message (tests/bad_inputs.py has the exact lines)
 
 
-def test_narrative_links_to_local_files_become_plain_text_in_the_html(one_report, tmp_path):
-    project = copy(one_report, tmp_path / "project")
-    narrative_links(project, Path("/etc/passwd"))
-    assert snakemake(project).returncode == 0
+def test_narrative_links_to_local_files_become_plain_text_in_the_html(hostile_runs):
+    project = hostile_runs["narrative links"][2]
     page = html(project)
-    assert "See the file, again and file:///etc/passwd." in page
+    assert f"See the file, again and file://{project.parent / 'outside' / 'secret.md'}." in page
     hrefs = re.findall(r'href="([^"]*)"', page)
     assert hrefs and all(href.startswith(("#", "https:", "http:", "mailto:")) for href in hrefs), hrefs
 
 
-def test_the_pdf_links_only_to_the_web_and_within_itself(one_report, tmp_path):
-    project = copy(one_report, tmp_path / "project")
-    narrative_links(project, Path("/etc/passwd"), more="[Web](https://example.org/x) and [mail](mailto:desk@example.org).\n")
-    assert snakemake(project).returncode == 0
+def test_the_pdf_links_only_to_the_web_and_within_itself(hostile_runs):
+    project = hostile_runs["narrative links"][2]
     uris = []
     for page in PdfReader(project / "reports" / REPORT / "briefing.pdf").pages:
         for annotation in page.get("/Annots") or []:
