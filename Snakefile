@@ -470,6 +470,12 @@ rule pdf:
 
 # A report's files reach reports/<id>/ together, once every one of them has been made: a render
 # that fails leaves the previous complete set (or none), never a new HTML beside old PDFs.
+# A copy is no work for a cluster: it runs where Snakemake runs.
+localrules:
+    publish,
+    publish_with_annex,
+
+
 rule publish:
     input:
         staged,
