@@ -73,10 +73,10 @@ $(NODE_READY): package-lock.json | test-packages
 test: test-setup
 	$(BIN)/pytest
 
-lint: setup
+lint: $(TEST_READY)
 	$(BIN)/ruff check briefing tests benchmarks
 	$(BIN)/ruff format --check briefing tests benchmarks
-	$(BIN)/snakefmt --check Snakefile
+	$(BIN)/snakefmt --check Snakefile rules
 	$(BIN)/snakemake --lint
 
 # Rebuild every report's briefing.pdf from the data it carries and compare the bytes.

@@ -23,6 +23,27 @@ def test_readme_documents_every_table_and_column():
         assert [r for r in rows if r != "column"] == table.column_names
 
 
+def pinned(lock: str) -> set[str]:
+    """The names of the packages a lock file pins, normalised as pip compares them."""
+    lines = (ROOT / lock).read_text(encoding="utf-8").splitlines()
+    return {re.sub(r"[-_.]+", "-", line.split("==")[0]).lower() for line in lines if "==" in line and not line.startswith("#")}
+
+
+def test_build_needs_no_test_or_lint_tool():
+    """make installs requirements.lock alone: what builds reports, nothing that only tests or lints."""
+    runtime, development = pinned("requirements.lock"), pinned("requirements-test.lock")
+    assert not runtime & {"pytest", "hypothesis", "playwright", "ruff", "snakefmt", "black", "moto"}
+    assert not runtime & development, "a package is pinned in both lock files"
+
+
+def test_render_environment_installs_only_what_rendering_needs():
+    import yaml
+
+    environment = yaml.safe_load((ROOT / "envs/briefing.yaml").read_text(encoding="utf-8"))
+    pip = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    assert [line for line in pip if not line.startswith("-c ")] == ["weasyprint"]
+
+
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci/run").read_text()
     assert "make test" in (ROOT / "README.md").read_text()
@@ -36,5 +57,5 @@ def test_code_passes_ruff():
 def test_snakefile_passes_snakemake_lint_and_snakefmt():
     lint = subprocess.run([BIN / "snakemake", "--lint"], cwd=ROOT, capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    fmt = subprocess.run([BIN / "snakefmt", "--check", "Snakefile"], cwd=ROOT, capture_output=True, text=True)
+    fmt = subprocess.run([BIN / "snakefmt", "--check", "Snakefile", "rules"], cwd=ROOT, capture_output=True, text=True)
     assert fmt.returncode == 0, fmt.stderr
