@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 from briefing import __main__ as cli  # noqa: E402
 from briefing import provenance  # noqa: E402
 from briefing.load import csv_text  # noqa: E402
-from briefing.verify import PIPELINE, copy_pipeline  # noqa: E402
+from briefing.provenance import PIPELINE  # noqa: E402
+from briefing.verify import copy_pipeline  # noqa: E402
 
 PYTHON = sys.executable
 OVERHEAD_ROUNDS = 2
@@ -63,7 +64,7 @@ STAGES = """
 import json, resource, sys, time
 start = time.perf_counter()
 import yaml
-from briefing import steps
+from briefing import context, validate
 from briefing.schema import TABLES
 from snakemake.utils import validate
 config = yaml.safe_load(open("config.yaml"))
@@ -71,10 +72,10 @@ validate(config, sys.argv[1])  # fills in the defaults, caps among them, as the 
 report = config["reports"][0]
 tables = [f"build/dataset/{t.name}.pickle" for t in TABLES]
 for t in TABLES:
-    steps.validate(f"data/{t.name}.csv", "", f"build/dataset/{t.name}.pickle", log="build/logs/validate.log")
+    validate.run(f"data/{t.name}.csv", "", f"build/dataset/{t.name}.pickle", log="build/logs/validate.log")
 validated = time.perf_counter()
 narrative = sorted(str(p) for p in __import__("pathlib").Path(report["narrative"]).glob("*.md"))
-steps.build_context(tables, narrative, json.dumps(report), config["issuer"], config["caps"], "build/context.json", log="build/logs/context.log")
+context.run(tables, narrative, json.dumps(report), config["issuer"], config["caps"], "build/context.json", log="build/logs/context.log")
 print(json.dumps({"seconds": time.perf_counter() - start, "validation": validated - start,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

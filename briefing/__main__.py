@@ -1,6 +1,6 @@
 """Command line: typesetting a PDF (a process of its own, one core per render), verifying
 a distributed PDF, and making synthetic data. The other stages run inside Snakemake
-(briefing.steps). Errors end with a message and exit status 1, never a traceback.
+(one module a stage: briefing.validate, briefing.context, ...). Errors end with a message and exit status 1, never a traceback.
 
 Each command imports only what it uses: a render should not pay for pandas.
 """

@@ -1,6 +1,9 @@
-"""What changed between two editions of a series, computed from their contexts."""
+"""The changes stage: what changed between two editions of a series, computed from their contexts."""
 
 from __future__ import annotations
+
+from briefing import provenance
+from briefing.stage import read_json, stage, write_text
 
 
 def edition_changes(previous: dict | None, current: dict) -> dict:
@@ -21,3 +24,10 @@ def edition_changes(previous: dict | None, current: dict) -> dict:
             {**m, "actor": group["name"]} for group in current["actors"] for m in group["motives"] if m["id"] not in seen_motives
         ],
     }
+
+
+@stage
+def run(context_path: str, previous: list[str], out: str) -> None:
+    """What changed since the previous edition of the series (previous: its context, if there is one)."""
+    before = read_json(previous[0]) if previous else None
+    write_text(out, provenance.dumps(edition_changes(before, read_json(context_path))))

@@ -1,14 +1,22 @@
-"""Deterministic SVG figures, written by hand so the bytes depend only on the data."""
+"""The charts stage: deterministic SVG figures of a report, drawn from its context, written by
+hand so the bytes depend only on the data.
+
+A chart is a function from the report's context (context.json) to SVG text, registered in
+CHARTS: the Snakefile makes build/<report>/<name>.svg of each, and the templates place them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from briefing.load import records
+from briefing.context import display_date
+from briefing.load import FIRST_DAY, records
 from briefing.schema import EVENT_CATEGORIES
+from briefing.stage import read_json, stage, write_text
 
 # Okabe-Ito hues, darkened to 4.5:1 contrast with white text: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#C15100", "#0072B2", "#A35B84", "#00845D", "#9B6900")))  # as the badges in screen.css
@@ -143,3 +151,39 @@ def calibration_svg(bins: list[dict]) -> str:
         out.append(f'<text x="{x(0.5):.1f}" y="{y(0.5):.1f}" text-anchor="middle" fill="#4a4f57">No forecast scored yet</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"
+
+
+def timeline(context: dict) -> str:
+    """The timeline of the events the briefing shows (context["events"], the most significant
+    within the cap), saying so in its title when they are fewer than the edition knows."""
+    precision = {len("YYYY"): "year", len("YYYY-MM"): "month", len("YYYY-MM-DD"): "day"}
+    rows = context["events"]
+    events = pd.DataFrame(
+        {
+            "start": pd.to_datetime([row["iso"] + FIRST_DAY[precision[len(row["iso"])]] for row in rows], format="%Y-%m-%d"),
+            "escalation": [row["escalation"] for row in rows],
+            "category": [row["category"] for row in rows],
+            "title": [row["title"] for row in rows],
+        }
+    )
+    shown, known = context["shown"]["events"], context["counts"]["events"]
+    selection = "" if shown == known else f"the {shown:,} most significant of {known:,} "
+    as_of = context["report"]["as_of"]
+    title = f"Timeline of {selection}events to {display_date(as_of)}, by escalation score"
+    return timeline_svg(events, dt.date.fromisoformat(as_of), title)
+
+
+def calibration(context: dict) -> str:
+    return calibration_svg(context["ledger"]["calibration"])
+
+
+CHARTS: dict[str, Callable[[dict], str]] = {"timeline": timeline, "calibration": calibration}
+"""Every chart a report has, by name: its file is build/<report>/<name>.svg, its caption report/<name>.rst."""
+
+
+@stage
+def run(context_path: str, outputs: dict[str, str]) -> None:
+    """Draw each chart of CHARTS (outputs: the file of each, by name) from one report's context."""
+    context = read_json(context_path)
+    for name, path in outputs.items():
+        write_text(path, CHARTS[name](context))

@@ -8,39 +8,17 @@ from the first day of its period.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import json
 
 import numpy as np
 import pandas as pd
 
-from briefing import scoring
-from briefing.load import CITATION, FIRST_DAY, TEXT, id_list, parse_date, records
-from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES_BY_NAME, UNATTRIBUTED
+from briefing import citations, provenance, scoring
+from briefing.load import FIRST_DAY, id_list, parse_date, records
+from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
+from briefing.stage import narrative_paths, read_dataset, read_narrative_parts, stage, write_text
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-
-
-def read_tables(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
-    """The validated tables, as the validate stage wrote them (steps.write_table), text as Python strings.
-
-    Validation keeps text in Arrow arrays (fast to check and to pickle); the selections,
-    joins and sorts here run faster on Python strings (pandas' isin and take on Arrow-backed
-    text copy every string). Categories and dates repeat, so each of their distinct values
-    is one string object: a million events take some 200 MB less.
-    """
-    tables = {}
-    for name, path in paths.items():
-        frame = pd.read_pickle(path)
-        for column in TABLES_BY_NAME[name].columns:  # one at a time: one column's Arrow copy in memory at once
-            if frame[column.name].dtype != TEXT:
-                continue
-            if column.kind in ("enum", "date", "day"):
-                codes, distinct = pd.factorize(frame[column.name])
-                frame[column.name] = pd.Series(distinct.astype(object)[codes], index=frame.index, dtype=object)
-            else:
-                frame[column.name] = frame[column.name].astype(object)
-        tables[name] = frame
-    return tables
 
 
 def start_of(value: str, precision: str = "day") -> dt.date:
@@ -278,11 +256,6 @@ def explanation_matrix(groups: list[dict], hypotheses: pd.DataFrame, limit: int)
     }
 
 
-def cited_in(markdown: str) -> set[str]:
-    """Source ids a narrative cites as [@id] or [@a; @b]."""
-    return {key.strip().removeprefix("@") for match in CITATION.finditer(markdown) for key in match.group(1).split(LIST_SEPARATOR)}
-
-
 def source_rows(sources: pd.DataFrame) -> list[dict]:
     return [
         {
@@ -339,14 +312,14 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
         | set(shown_forecasts["source"])
-        | {key for text in narrative.values() for key in cited_in(text)}  # part by part, as check_citations reads them
+        | {key for text in narrative.values() for key in citations.cited_keys(text)}
     )
     listed = sources[sources["id"].isin(cited)]
     cites = {s["id"]: citation(s) for s in records(listed)}
     groups = motives_by_actor(shown_motives, tables, sources, cites)
     forecast_list = forecast_rows(shown_forecasts, cites, as_of)
     source_list = source_rows(listed)
-    summary_cites = cited_in(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
+    summary_cites = citations.cited_keys(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
         f["citation"]["id"] for f in forecast_list[:3]
     }
     return {
@@ -388,65 +361,14 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     }
 
 
-ANNEX_ROWS_PER_TABLE = 100
-"""The annex sets its lists as tables of this many rows: WeasyPrint lays out one table of
-thousands of rows far more slowly than the same rows in short tables (notes/weasyprint.md)."""
-
-
-def chunks(rows: list[dict], size: int = ANNEX_ROWS_PER_TABLE) -> list[list[dict]]:
-    return [rows[i : i + size] for i in range(0, len(rows), size)]
-
-
-def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) -> dict:
-    """Every event, forecast and source an edition knows, for the annex: no caps, plain rows."""
-    as_of = dt.date.fromisoformat(str(report["as_of"]))
-    view = edition_view(tables, as_of)
-    sources, events = view["sources"], view["events"]
-    names = dict(zip(tables["actors"]["id"], tables["actors"]["name"].tolist()))
-    forecasts = with_outcomes(view["forecasts"], view["outcomes"])
-    forecasts = forecasts.assign(by=asserters(forecasts["forecaster"], forecasts["source"], sources, tables["analysts"]))
-    event_list = [
-        {
-            "id": e["id"],
-            "date": display_date(e["date"], e["date_precision"]),
-            "title": e["title"],
-            "summary": e["summary"],
-            "actors": ", ".join(names[a] for a in id_list(e["actors"])),
-            "category": e["category"],
-            "escalation": int(e["escalation"]),
-            "sources": ", ".join(id_list(e["sources"])),
-        }
-        for e in records(events)
-    ]
-    forecast_list = [
-        {
-            "id": f["id"],
-            "statement": f["statement"],
-            "by": f["by"]["name"],
-            "made_on": f["made_on"],
-            "horizon": f["horizon"],
-            "term": f["estimative_term"],
-            "percent": round(float(f["probability"]) * 100),
-            "outcome": f["outcome"],
-            "brier": None if f["brier"] is None or pd.isna(f["brier"]) else round(float(f["brier"]), 3),
-        }
-        for f in records(ranked_forecasts(forecasts, as_of))
-    ]
-    source_list = source_rows(sources)
-    return {
-        "report": {
-            "id": report["id"],
-            "title": report["title"],
-            "edition": report["edition"],
-            "as_of_display": display_date(as_of.isoformat()),
-            "issuer": issuer,
-            "keywords": report.get("keywords", []),
-            "subtitle": report.get("subtitle", ""),
-        },
-        "narrative": {},
-        "citations": {},
-        "counts": {"events": len(event_list), "forecasts": len(forecast_list), "sources": len(source_list)},
-        "event_tables": chunks(event_list),
-        "forecast_tables": chunks(forecast_list),
-        "source_tables": chunks(source_list),
-    }
+@stage
+def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
+    """The context stage: what one report shows (settings: its config entry as JSON), from the
+    validated tables and its narrative, which may cite only sources known by its date."""
+    narrative = read_narrative_parts(narrative_files)
+    built = build_context(read_dataset(dataset), json.loads(settings), narrative, issuer, caps)
+    # The sources listed are every source the narrative cites that the edition knows (plus
+    # those the shown rows cite): a citation not among them is one the report cannot make.
+    labels = {part: str(path) for part, path in narrative_paths(narrative_files).items()}
+    citations.check(narrative, labels, {source["id"] for source in built["sources"]})
+    write_text(out, provenance.dumps(built))

@@ -1,9 +1,5 @@
-"""What a distributed PDF carries about its own making: the build manifest.
-
-The manifest names the report, its as-of date, the SHA-256 of every input file, the
-versions of the packages that render it, the pipeline's git commit when there is one,
-and the SOURCE_DATE_EPOCH used. Its own digest is printed in the colophon.
-"""
+"""What a build is made of and how it is recorded: the pipeline's files, digests of files and
+texts, the package versions and git commit a manifest names, and what a PDF carries."""
 
 from __future__ import annotations
 
@@ -17,8 +13,31 @@ from importlib import metadata
 from pathlib import Path
 
 PACKAGES = ("weasyprint", "snakemake", "pandas", "jinja2", "markdown-it-py", "pydyf", "tinycss2", "fonttools")
-PIPELINE_PATHS = ("briefing", "templates", "Snakefile", "schemas", "requirements.lock", "pyproject.toml")
-"""What the pipeline is made of, as opposed to its data: the commit that last changed these."""
+PIPELINE = ("Snakefile", "rules", "briefing", "templates", "schemas", "requirements.lock", "pyproject.toml", "profiles", "envs", "report")
+"""The files and folders the pipeline is made of, as opposed to its data and settings: the one
+list of them. verify copies them beside a PDF's data to rebuild it, and the README names them."""
+HOW_IT_RUNS = ("profiles", "envs", "report")
+"""Of PIPELINE, what says where and how the pipeline runs (profiles, the conda environment,
+Snakemake's report captions), not what it makes: the manifest and the pipeline's commit leave
+them out, so tuning a cluster profile rebuilds nothing."""
+MAKERS = tuple(name for name in PIPELINE if name not in HOW_IT_RUNS)
+
+
+def pipeline_files(root: Path) -> list[str]:
+    """Every file of MAKERS under root, as paths relative to it: the inputs a manifest records.
+
+    Python's caches and hidden files (an editor's swap file, say) are no part of the pipeline.
+    """
+    files = []
+    for name in MAKERS:
+        path = root / name
+        found = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        files += [
+            p.relative_to(root).as_posix()
+            for p in found
+            if "__pycache__" not in p.parts and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        ]
+    return sorted(files)
 
 
 def sha256(path: Path) -> str:
@@ -50,9 +69,7 @@ def package_versions() -> dict[str, str]:
 def pipeline_commit(root: Path) -> str | None:
     """The last git commit that changed the pipeline's code (data-only commits do not count)."""
     try:
-        result = subprocess.run(
-            ["git", "log", "-1", "--format=%H", "--", *PIPELINE_PATHS], cwd=root, capture_output=True, text=True, timeout=30
-        )
+        result = subprocess.run(["git", "log", "-1", "--format=%H", "--", *MAKERS], cwd=root, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return result.stdout.strip() or None if result.returncode == 0 else None
@@ -69,18 +86,6 @@ def carried(paths: list[Path]) -> dict[str, Path]:
     for path in paths:
         files |= carried_files(path) if path.is_dir() else {path.name: path}
     return files
-
-
-def manifest(report: dict, inputs: dict[str, Path], versions: dict[str, str], commit: str | None) -> dict:
-    """The build manifest; inputs maps the name a file is recorded under to its path."""
-    return {
-        "report": report["id"],
-        "as_of": report["as_of"],
-        "source_date_epoch": epoch(report["as_of"]),
-        "pipeline_commit": commit,
-        "packages": versions,
-        "inputs": {name: sha256(path) for name, path in sorted(inputs.items())},
-    }
 
 
 def dumps(data) -> str:

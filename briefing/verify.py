@@ -34,11 +34,11 @@ import yaml
 from pypdf.errors import LimitReachedError
 
 from briefing import context, provenance
+from briefing.attachments import carried_config
 from briefing.config import quoted, read_yaml
 from briefing.load import SLUG, DataError, csv_text, load_dataset, parse_date, read_narrative, untyped
 from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
 
-PIPELINE = ("Snakefile", "requirements.lock", "briefing", "templates", "schemas", "profiles", "envs", "report")
 MB = 2**20
 MAX_PDF = 256 * MB
 MAX_ATTACHMENTS = 200
@@ -49,8 +49,8 @@ attachments): a decompression bomb or a flood of attachments is refused, not unp
 SETTINGS_FILES = ("config.yaml", "manifest.json")
 MAX_SETTINGS = MB
 """config.yaml and manifest.json are a few KB; YAML that large could take minutes to parse."""
-CARRIED_SETTINGS = ("issuer", "caps", "source_archive", "reports")
-"""The settings steps.attachments writes into a carried config.yaml, and all a rebuild reads."""
+CARRIED_SETTINGS = tuple(carried_config([], "", {}))
+"""The settings the attachments stage writes into a carried config.yaml, and all a rebuild reads."""
 CARRIED_NAMES = "data/<table>.csv, narrative/<report>/<part>.md, config.yaml, manifest.json"
 
 
@@ -276,7 +276,7 @@ def carried(data: bytes, schema: dict) -> tuple[dict, dict, dict[str, bytes]]:
 def rebuild(inputs: dict[str, bytes], settings: dict, project: Path, folder: Path, commit: str | None) -> subprocess.CompletedProcess:
     """Build the settings' last report's PDF in folder from the checkout's pipeline, the carried data
     and narrative, and a config.yaml written from the checked settings (never the carried bytes)."""
-    copy_pipeline(PIPELINE, project, folder)
+    copy_pipeline(provenance.PIPELINE, project, folder)
     for name, data in inputs.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)

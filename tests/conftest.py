@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.verify import PIPELINE, copy_pipeline
+from briefing.provenance import PIPELINE
+from briefing.verify import copy_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

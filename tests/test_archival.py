@@ -76,7 +76,7 @@ def test_the_manifest_records_inputs_versions_and_epoch(built):
     assert manifest["packages"]["weasyprint"] == "70.0"
     events = carried["data/events.csv"][0]
     assert manifest["inputs"]["data/events.csv"] == hashlib.sha256(events).hexdigest()
-    assert "pipeline/briefing/render.py" in manifest["inputs"]
+    assert "pipeline/briefing/html.py" in manifest["inputs"]
 
 
 def test_the_carried_data_is_the_data_as_of_the_report(built):

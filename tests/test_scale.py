@@ -15,8 +15,9 @@ from conftest import ROOT
 from pypdf import PdfReader
 
 from briefing.load import load_dataset
+from briefing.provenance import PIPELINE
 from briefing.synth import PER_SCALE, synthetic_tables, write_project_data
-from briefing.verify import PIPELINE, copy_pipeline
+from briefing.verify import copy_pipeline
 
 
 def test_synthetic_data_is_valid_and_the_same_for_the_same_seed(tmp_path):

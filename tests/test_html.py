@@ -1,8 +1,9 @@
-"""Templates escape every data field; Markdown narrative cannot carry markup or unsafe links."""
+"""Templates escape every data field; Markdown narrative cannot carry markup or unsafe links; citations are Markdown."""
 
 from __future__ import annotations
 
-from briefing.render import cite, markdown
+from briefing import citations
+from briefing.html import cite, markdown
 
 CITES = {"a": {"id": "a", "number": 1, "note": "Alpha, 1 June 2020 [1]."}, "b": {"id": "b", "number": 2, "note": "Beta <b>, 2020 [2]."}}
 
@@ -31,3 +32,22 @@ def test_markdown_refuses_unsafe_links_and_images():
 
 def test_template_syntax_in_data_stays_text():
     assert "{{ 7*7 }}" in markdown("{{ 7*7 }}", {})
+
+
+def test_a_citation_inside_code_stays_literal():
+    html = markdown("Write `[@a]` to cite.\n\n    [@b] in a code block\n", CITES)
+    assert "<code>[@a]</code>" in html and "[@b] in a code block" in html
+    assert 'class="cite"' not in html
+
+
+def test_a_citation_may_run_over_lines():
+    html = markdown("Claim\n[@a;\n@b] ends.", CITES)
+    assert "Claim<span" in html and html.count('class="footnote"') == 1
+
+
+def test_the_checker_reads_citations_as_the_renderer_does():
+    text = "# Head [@a]\n\n- one `[@zz]`\n- two [@a;\n  @zz] and \\[@yy]\n"
+    assert [(c.key, c.line) for c in citations.cited(text)] == [("a", 1), ("a", 4), ("zz", 5)]
+    assert [str(p) for p in citations.problems(text, "bottom-line.md", {"a"})] == [
+        "bottom-line.md:5: citation '@zz' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+    ]

@@ -1,4 +1,5 @@
-"""The Jinja2 environment: autoescaped, strict, with Markdown and citation filters.
+"""The html stage: a report's context rendered through its Jinja2 template, autoescaped and
+strict, with Markdown and citation filters (the annex stage renders through it too).
 
 Data is untrusted text: every field is escaped, Markdown may not carry raw HTML,
 images or unsafe links, and only this module turns text into markup.
@@ -13,10 +14,9 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from briefing import load
-from briefing.schema import LIST_SEPARATOR
+from briefing import citations, provenance
+from briefing.stage import read_json, stage, write_text
 
-CITATION = re.compile(r"\s*" + load.CITATION.pattern)  # the space before a citation goes: calls hug the word
 FOLLOWABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
 """The only links the narrative may make: to the web, to an address, within the page.
 
@@ -40,9 +40,15 @@ def _unlink_unfollowable(state) -> None:
         block.children = kept
 
 
-_markdown = MarkdownIt("commonmark", {"html": False}).disable("image")
+def _render_citation(renderer, tokens, index, options, env) -> str:
+    """A citation token as its links and footnote, from the sources the context lists (env["citations"])."""
+    return cite([env["citations"][key] for key, _ in tokens[index].meta["items"]])
+
+
+_markdown = citations.use(MarkdownIt("commonmark", {"html": False}).disable("image"))
 _markdown.validateLink = lambda url: True  # every link is parsed, so that _unlink_unfollowable treats all alike
 _markdown.core.ruler.push("unlink_unfollowable", _unlink_unfollowable)
+_markdown.add_render_rule(citations.TOKEN, _render_citation)
 
 
 def cite(citations: dict | list[dict]) -> Markup:
@@ -53,24 +59,19 @@ def cite(citations: dict | list[dict]) -> Markup:
     return Markup('<span class="cite"><span class="cite-links">[{}]</span><span class="footnote">{}</span></span>').format(links, notes)
 
 
-def markdown(text: str, citations: dict[str, dict]) -> Markup:
-    """Narrative Markdown as HTML, with [@source-id] citations resolved."""
-    html = _markdown.render(text)
-
-    def replace(match: re.Match) -> str:
-        keys = [k.strip().removeprefix("@") for k in match.group(1).split(LIST_SEPARATOR)]
-        return cite([citations[k] for k in keys])
-
-    return Markup(CITATION.sub(replace, html))
+def markdown(text: str, sources: dict[str, dict]) -> Markup:
+    """Narrative Markdown as HTML, with [@source-id] citations resolved against the sources by id."""
+    return Markup(_markdown.render(text, {"citations": sources}))
 
 
 def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-def environment(templates: Path) -> jinja2.Environment:
+def environment(folder: Path) -> jinja2.Environment:
+    """Templates from folder (a template and the partials it includes, which the rule names as its inputs)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=jinja2.FileSystemLoader(folder),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -82,12 +83,21 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-def render(templates: Path, template: str, context: dict, charts: dict[str, str]) -> str:
-    """One report page as HTML. Charts are our own escaped SVG, so they go in as markup."""
+def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, str]) -> str:
+    """One document as HTML, its screen stylesheet inlined. Charts are our own escaped SVG, so they go in as markup."""
     narrative = {name: markdown(text, context["citations"]) for name, text in context["narrative"].items()}
-    page = environment(templates).get_template(f"{template}.html.j2")
-    return page.render(**context, narrative_html=narrative, charts={k: Markup(v) for k, v in charts.items()}, css=_css(templates))
+    page = environment(template.parent).get_template(template.name)
+    css = Markup(stylesheet.read_text(encoding="utf-8"))
+    return page.render(**context, narrative_html=narrative, charts={k: Markup(v) for k, v in charts.items()}, css=css)
 
 
-def _css(templates: Path) -> Markup:
-    return Markup((templates / "css" / "screen.css").read_text(encoding="utf-8"))
+@stage
+def run(context_path: str, changes_path: str, manifest_path: str, charts: dict[str, str], template: str, stylesheet: str, out: str) -> None:
+    """Render a report's document from its context, its changes since the last edition, the
+    digest of its manifest (printed in the colophon) and its charts (by name)."""
+    data = read_json(context_path) | {
+        "changes": read_json(changes_path),
+        "manifest_digest": provenance.digest(Path(manifest_path).read_text(encoding="utf-8")),
+    }
+    figures = {name: Path(path).read_text(encoding="utf-8") for name, path in charts.items()}
+    write_text(out, render(Path(template), Path(stylesheet), data, figures))

@@ -1,0 +1,55 @@
+"""The attachments stage: a report's own inputs, to travel inside its PDF (PDF/A-3), so that
+anyone can rebuild it byte for byte (`python -m briefing verify`): the data as of its date,
+its narrative (and the previous edition's, which its changes page reads) and its settings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import yaml
+
+from briefing.context import edition_view
+from briefing.load import csv_text, read_narrative, untyped
+from briefing.schema import TABLES
+from briefing.stage import narrative_paths, read_dataset, stage, write_text
+
+
+def carried_config(reports: list[dict], issuer: str, caps: dict[str, int]) -> dict:
+    """The settings a rebuild reads: the reports carried, their narrative where the PDF carries it."""
+    return {
+        "issuer": issuer,
+        "caps": caps,
+        "source_archive": "",
+        "reports": [report | {"narrative": f"narrative/{report['id']}"} for report in reports],
+    }
+
+
+@stage
+def run(
+    dataset: list[str],
+    narrative_files: list[str],
+    previous_files: list[str],
+    settings: list[str],
+    issuer: str,
+    caps: dict[str, int],
+    out: str,
+) -> None:
+    """Write the attachments folder out: data/<table>.csv, narrative/<report>/<part>.md, config.yaml.
+
+    settings: the previous edition's (if any) then this report's, as JSON; the changes page needs
+    both, and their narratives (previous_files, then narrative_files).
+    """
+    reports = [json.loads(s) for s in settings]
+    narratives = [previous_files, narrative_files] if len(reports) == 2 else [narrative_files]
+    view = edition_view(read_dataset(dataset), dt.date.fromisoformat(reports[-1]["as_of"]))
+    folder = Path(out)
+    for table in TABLES:
+        write_text(folder / "data" / table.filename, csv_text(untyped(view[table.name], table)))
+    for report, files in zip(reports, narratives):
+        for path in narrative_paths(files).values():
+            write_text(folder / "narrative" / report["id"] / path.name, read_narrative(path, str(path)))
+    config = carried_config(reports, issuer, caps)
+    write_text(folder / "config.yaml", yaml.safe_dump(config, sort_keys=True, allow_unicode=True))

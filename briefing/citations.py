@@ -1,0 +1,110 @@
+"""Citations in the narrative: `[@id]` or `[@a; @b]`, read by one markdown-it inline rule.
+
+The same parser finds the sources a narrative cites (the context stage lists them), checks
+each against the sources the report may cite, and renders them (briefing.render). Being a
+Markdown rule, it reads Markdown as Markdown: `[@x]` inside a code span or block, or after a
+backslash, is text, not a citation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from briefing.load import DataError, Problem, shown
+from briefing.schema import LIST_SEPARATOR
+
+TOKEN = "citation"
+
+
+@dataclass(frozen=True)
+class Cited:
+    """One id a citation names, and the line (from 1) of the narrative where it is written."""
+
+    key: str
+    line: int
+
+
+def _citation(state: StateInline, silent: bool) -> bool:
+    """Inline rule: `[@` up to the next `]` is a citation of the ids between, separated by LIST_SEPARATOR.
+
+    The token's meta holds each id with how many lines into the paragraph it sits, as a
+    citation may run over lines (`[@a;` then `@b]` on the next).
+    """
+    start = state.pos
+    if not state.src.startswith("[@", start):
+        return False
+    end = state.src.find("]", start + 2)
+    if end < 0:
+        return False
+    if not silent:
+        items, offset = [], start + 1
+        for item in state.src[start + 1 : end].split(LIST_SEPARATOR):
+            written = offset + len(item) - len(item.lstrip())
+            items.append((item.strip().removeprefix("@"), state.src.count("\n", 0, written)))
+            offset += len(item) + len(LIST_SEPARATOR)
+        token = state.push(TOKEN, "", 0)
+        token.meta = {"items": items}
+    state.pos = end + 1
+    return True
+
+
+def _hug(state) -> None:
+    """Core rule: the space or line break before a citation goes, so the call hugs the word it follows."""
+    for block in state.tokens:
+        for index, token in enumerate(block.children or []):
+            if token.type != TOKEN:
+                continue
+            before = index - 1
+            while before >= 0 and block.children[before].type == "softbreak":
+                block.children[before].type, block.children[before].content = "text", ""
+                before -= 1
+            if before >= 0 and block.children[before].type == "text":
+                block.children[before].content = block.children[before].content.rstrip()
+
+
+def use(markdown: MarkdownIt) -> MarkdownIt:
+    """Teach a markdown-it parser citations (a markdown-it plugin): the one place they are parsed."""
+    markdown.inline.ruler.before("link", TOKEN, _citation)
+    markdown.core.ruler.push("citation_hug", _hug)
+    return markdown
+
+
+_parser = use(MarkdownIt("commonmark", {"html": False}))
+
+
+def cited(text: str) -> Iterator[Cited]:
+    """Every id the narrative text cites, with its line, in the order written."""
+    for block in _parser.parse(text):
+        for token in block.children or []:
+            if token.type == TOKEN:
+                for key, lines_in in token.meta["items"]:
+                    yield Cited(key, block.map[0] + lines_in + 1)
+
+
+def cited_keys(text: str) -> set[str]:
+    return {citation.key for citation in cited(text)}
+
+
+def problems(text: str, label: str, citable: set[str]) -> list[Problem]:
+    """Each cited id that is not a source the report may cite, on the line where it is written."""
+    return [
+        Problem(
+            label,
+            citation.line,
+            None,
+            f"citation {shown('@' + citation.key)} is not a source this report can cite (not in sources.csv, or published after its as-of date)",
+        )
+        for citation in cited(text)
+        if citation.key not in citable
+    ]
+
+
+def check(narrative: dict[str, str], labels: dict[str, str], citable: set[str]) -> None:
+    """Raise one DataError listing every citation of every part (by part name) that the report cannot make."""
+    found = [problem for part, text in narrative.items() for problem in problems(text, labels[part], citable)]
+    if found:
+        raise DataError(found)

@@ -1,0 +1,132 @@
+"""What every stage shares: writing its outputs whole, reading what other stages wrote, and
+failing on bad data with the problems and no traceback. No stage's own logic lives here.
+
+Snakemake runs the stages in its own process (`run:` rules, threads per the default profile),
+so a stage costs its work and no interpreter start-up or pandas import; only the PDF renders,
+which need a core each, run as separate processes (`python -m briefing pdf`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+
+from briefing.load import TEXT, DataError, read_narrative
+from briefing.schema import TABLES_BY_NAME
+
+
+class StageFailed(Exception):
+    """A stage stopped on bad data; its problems are already printed and logged.
+
+    Snakemake prints the traceback of whatever a `run:` rule raises; this exception shows
+    none (its __traceback__ reads as None), so the user sees the problems and one line.
+    """
+
+    __traceback__ = property(lambda self: None, lambda self, value: None)
+
+
+def stage(function):
+    """A stage called with log=PATH: problems with the data go to that log and to stderr, then fail it.
+
+    Paths may be given as strings, as Snakemake's rules have them.
+    """
+
+    @functools.wraps(function)
+    def logged(*args, log: str, **kwargs):
+        Path(log).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            function(*args, **kwargs)
+        except DataError as error:
+            report = error.report()
+            Path(log).write_text(report + "\n", encoding="utf-8")
+            # One write, starting on a line of its own: Snakemake's log lines come from another thread.
+            sys.stderr.write(f"\n{report}\n")
+            sys.stderr.flush()
+            raise StageFailed("the data has problems (listed above); nothing in reports/ was changed") from None
+        Path(log).write_text("", encoding="utf-8")
+
+    return logged
+
+
+def end_of_run() -> None:
+    """Let Snakemake's process exit as soon as the run is over (the Snakefile's onsuccess and onerror).
+
+    Snakemake 9.x (9.27 measured) re-checks its job queue on a one-second threading.Timer,
+    started again after every job, and Python waits for such threads at exit: up to a second
+    on every build. Nothing is scheduled once the run has ended, so the pending timers are cancelled.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
+
+
+def write_atomically(path: Path, write) -> None:
+    """write(partial) writes a temporary file that then replaces path: no reader sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    write(partial)
+    partial.replace(path)
+
+
+def write_text(path: str | Path, text: str) -> None:
+    write_atomically(Path(path), lambda partial: partial.write_text(text, encoding="utf-8"))
+
+
+def read_json(path: str | Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> None:
+    """A validated table as the validate stage hands it on: a pandas pickle.
+
+    Only this pipeline writes and reads these files (build/dataset/). Types survive, and text
+    held in Arrow arrays pickles as a few buffers: a million events load in a fraction of a
+    second, where JSON took twenty.
+    """
+    write_atomically(Path(path), lambda partial: frame.reset_index(drop=True).to_pickle(partial))
+
+
+def read_dataset(paths: list[str]) -> dict[str, pd.DataFrame]:
+    """The validated tables, by name, from the files the validate stage wrote (build/dataset/<name>.pickle).
+
+    Validation keeps text in Arrow arrays (fast to check and to pickle); the selections,
+    joins and sorts of the later stages run faster on Python strings (pandas' isin and take on
+    Arrow-backed text copy every string). Categories and dates repeat, so each of their
+    distinct values is one string object: a million events take some 200 MB less.
+    """
+    tables = {}
+    for path in map(Path, paths):
+        frame = pd.read_pickle(path)
+        for column in TABLES_BY_NAME[path.stem].columns:  # one at a time: one column's Arrow copy in memory at once
+            if frame[column.name].dtype != TEXT:
+                continue
+            if column.kind in ("enum", "date", "day"):
+                codes, distinct = pd.factorize(frame[column.name])
+                frame[column.name] = pd.Series(distinct.astype(object)[codes], index=frame.index, dtype=object)
+            else:
+                frame[column.name] = frame[column.name].astype(object)
+        tables[path.stem] = frame
+    return tables
+
+
+def narrative_paths(files: list[str]) -> dict[str, Path]:
+    """A report's Markdown files (NAME.md) by part, as the narrative's variables name them."""
+    return {Path(path).stem.replace("-", "_"): Path(path) for path in files}
+
+
+def read_narrative_parts(files: list[str]) -> dict[str, str]:
+    """Each part's text, by part, or one DataError with the problems of every part."""
+    texts, problems = {}, []
+    for part, path in narrative_paths(files).items():
+        try:
+            texts[part] = read_narrative(path, str(path))
+        except DataError as error:
+            problems += error.problems
+    if problems:
+        raise DataError(problems)
+    return texts

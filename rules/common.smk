@@ -1,0 +1,171 @@
+# What the rules share: the reports and their documents, the pipeline's own files, and the
+# helpers that turn a job's wildcards into its inputs and settings.
+
+import os
+import sys
+from pathlib import Path
+
+import briefing.documents
+from briefing.config import exit_on_problems, files_outside, previous_editions
+from briefing.config import report_settings
+from briefing.provenance import content_digest, pipeline_commit, pipeline_files
+from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
+from briefing.stage import end_of_run
+
+REPORTS = {report["id"]: report for report in config["reports"]}
+PREVIOUS = previous_editions(config["reports"])
+TABLE = {table.name: table for table in TABLES}
+DOCUMENT = briefing.documents.BY_NAME
+# A params value: a new commit of the pipeline's code reruns the manifests that record it.
+COMMIT = config.get("pipeline_commit") or pipeline_commit(workflow.basedir) or ""
+# The pipeline's own files are local() inputs: with a storage provider (S3), data and outputs
+# live in the bucket while code, templates and fonts are read from this checkout.
+PIPELINE_FILES = [local(path) for path in pipeline_files(Path(workflow.basedir))]
+CODE = [path for path in PIPELINE_FILES if path.startswith("briefing/")]
+FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
+PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
+ARCHIVE = config.get("source_archive") or ""
+ARCHIVE_TEXTS = (
+    sorted(
+        local(os.path.join(ARCHIVE, name))
+        for name in os.listdir(ARCHIVE)
+        if os.path.isfile(os.path.join(ARCHIVE, name))
+    )
+    if os.path.isdir(ARCHIVE)
+    else []
+)
+# Jobs run `python -m briefing` with the Python that runs snakemake, activated or not.
+os.environ["PATH"] = os.pathsep.join(
+    [os.path.dirname(sys.executable), os.environ["PATH"]]
+)
+
+
+wildcard_constraints:
+    report="|".join(REPORTS),
+    document="|".join(DOCUMENT),
+    table="|".join(TABLE),
+
+
+def documents_made_from(source):
+    """The documents whose HTML comes from source ("context" or "dataset"), as a wildcard pattern."""
+    return (
+        "|".join(d.name for d in DOCUMENT.values() if d.made_from == source) or "(?!)"
+    )
+
+
+def table_file(wildcards):
+    return f"data/{wildcards.table}.csv"
+
+
+def referenced_tables(wildcards):
+    """Validating a table checks the ids it names, so it reads the tables they belong to."""
+    return [f"data/{name}.csv" for name in TABLE[wildcards.table].references]
+
+
+def archive_texts(wildcards):
+    """The archived source texts, read by the quote check (motives) and the archive_file check (sources)."""
+    return ARCHIVE_TEXTS if wildcards.table in ("sources", "motives") else []
+
+
+def narrative_of(report):
+    """The report's Markdown: the required parts, and the optional ones it has."""
+    folder = REPORTS[report]["narrative"]
+    return [f"{folder}/{part}.md" for part in NARRATIVE_PARTS] + [
+        f"{folder}/{part}.md"
+        for part in OPTIONAL_NARRATIVE_PARTS
+        if os.path.isfile(f"{folder}/{part}.md")
+    ]
+
+
+def narrative(wildcards):
+    return narrative_of(wildcards.report)
+
+
+def previous_narrative(wildcards):
+    before = PREVIOUS[wildcards.report]
+    return narrative_of(before) if before else []
+
+
+def previous_context(wildcards):
+    """The context of the edition before this one in its series; none for a first edition."""
+    before = PREVIOUS[wildcards.report]
+    return [f"build/{before}/context.json"] if before else []
+
+
+def settings(wildcards):
+    """The report's config entry, as JSON: a params value, so a changed setting reruns the job."""
+    return report_settings(REPORTS[wildcards.report])
+
+
+def template(wildcards):
+    """The document's template in the report's family: templates/<name>.html.j2."""
+    family = REPORTS[wildcards.report]["template"]
+    return f"templates/{DOCUMENT[wildcards.document].template(family)}.html.j2"
+
+
+def template_files(wildcards):
+    """The template, the screen CSS it inlines and the partials it may include."""
+    return [local(template(wildcards)), local("templates/css/screen.css")] + PARTIALS
+
+
+def print_css(wildcards):
+    """The print stylesheets of a document: shared, then its own."""
+    return [
+        local("templates/css/print.css"),
+        local(f"templates/css/{wildcards.document}.css"),
+    ]
+
+
+def carried(wildcards):
+    """What an archival PDF carries: the report's inputs and their manifest."""
+    if not DOCUMENT[wildcards.document].carries_inputs:
+        return []
+    return [
+        f"build/{wildcards.report}/attachments",
+        f"build/{wildcards.report}/manifest.json",
+    ]
+
+
+def pdf_options(wildcards):
+    return " ".join(DOCUMENT[wildcards.document].pdf_options())
+
+
+def render_priority(wildcards):
+    return DOCUMENT[wildcards.document].priority
+
+
+def published(report):
+    """The files of reports/<id>/, as the build stages them in build/<id>/."""
+    return briefing.documents.published(REPORTS[report])
+
+
+def staged(wildcards):
+    return [f"build/{wildcards.report}/{name}" for name in published(wildcards.report)]
+
+
+def content_of(*sources):
+    """A params value: the SHA-256 of a job's source inputs (lists of paths, or functions of the wildcards).
+
+    Snakemake (9.x) records a job's params, not the content of its inputs, and reruns a job
+    whose input has a newer modification time: an input edited but given an older time (cp -p,
+    rsync, tar, a restore) would not rerun it. The digest as a params value does. Files the
+    workflow makes (build/) get fresh times when written, so only source files are named.
+    """
+
+    def paths(source, wildcards):
+        paths = source(wildcards) if callable(source) else source
+        return [paths] if isinstance(paths, str) else paths
+
+    return lambda wildcards: content_digest(
+        path for source in sources for path in paths(source, wildcards)
+    )
+
+
+exit_on_problems(
+    files_outside(
+        workflow.basedir,
+        [f"data/{name}.csv" for name in TABLE]
+        + [path for report in REPORTS for path in narrative_of(report)]
+        + PIPELINE_FILES,
+    )
+)

@@ -1,0 +1,128 @@
+# Typesetting: each document's HTML (from the report's context, or from every row for the
+# annex), its PDF (a process and a core each), and the report's files published together.
+
+import briefing.annex
+import briefing.html
+import briefing.publish
+
+CHARTS = {chart: f"build/{{report}}/{chart}.svg" for chart in briefing.charts.CHARTS}
+
+
+rule html:
+    input:
+        **CHARTS,
+        context="build/{report}/context.json",
+        changes="build/{report}/changes.json",
+        manifest="build/{report}/manifest.json",
+        templates=template_files,
+        code=CODE,
+    output:
+        report(
+            "build/{report}/{document}.html",
+            caption="../report/html.rst",
+            category="HTML",
+            subcategory="{report}",
+        ),
+    log:
+        "build/logs/{report}/{document}-html.log",
+    wildcard_constraints:
+        document=documents_made_from("context"),
+    params:
+        content=content_of(template_files, CODE),
+    run:
+        briefing.html.run(
+            input.context,
+            input.changes,
+            input.manifest,
+            {chart: input[chart] for chart in briefing.charts.CHARTS},
+            *input.templates[:2],
+            output[0],
+            log=log[0],
+        )
+
+
+rule annex:
+    input:
+        tables=DATASET,
+        templates=template_files,
+        code=CODE,
+    output:
+        "build/{report}/{document}.html",
+    log:
+        "build/logs/{report}/{document}-html.log",
+    wildcard_constraints:
+        document=documents_made_from("dataset"),
+    params:
+        report=settings,
+        issuer=config["issuer"],
+        content=content_of(template_files, CODE),
+    run:
+        briefing.annex.run(
+            input.tables,
+            params.report,
+            params.issuer,
+            *input.templates[:2],
+            output[0],
+            log=log[0],
+        )
+
+
+rule pdf:
+    input:
+        html="build/{report}/{document}.html",
+        css=print_css,
+        fonts=FONTS,
+        carried=carried,
+        code=CODE,
+    output:
+        report(
+            "build/{report}/{document}.pdf",
+            caption="../report/briefing.rst",
+            category="Reports",
+            subcategory="{report}",
+        ),
+    log:
+        "build/logs/{report}/{document}-pdf.log",
+    benchmark:
+        "build/benchmarks/{report}/{document}-pdf.tsv"
+    priority: render_priority
+    conda:
+        "../envs/briefing.yaml"
+    params:
+        as_of=lambda w: REPORTS[w.report]["as_of"],
+        options=pdf_options,
+        content=content_of(print_css, FONTS, CODE),
+    shell:
+        "python -m briefing pdf --html {input.html:q} --stylesheet {input.css[0]:q} "
+        "--stylesheet {input.css[1]:q} --allow templates --as-of {params.as_of} "
+        "{params.options} --carry {input.carried:q} --out {output:q} 2>&1 | tee {log:q}"
+
+
+# A report's files reach reports/<id>/ together, once every one of them has been made: a render
+# that fails leaves the previous complete set (or none), never a new HTML beside old PDFs.
+# Snakemake (9.x) cannot make a rule's outputs depend on a wildcard's value, so each set of
+# documents the reports have (with an annex, without) gets a rule of its own. A copy is no
+# work for a cluster: it runs where Snakemake runs.
+REPORTS_PUBLISHING = {}
+for report in REPORTS:
+    REPORTS_PUBLISHING.setdefault(tuple(published(report)), []).append(report)
+
+for files, reports in REPORTS_PUBLISHING.items():
+    optional = [
+        d.name for d in briefing.documents.of(REPORTS[reports[0]]) if d.wanted_by
+    ]
+
+    rule:
+        name:
+            "publish" + "".join(f"_with_{name}" for name in optional)
+        input:
+            staged,
+        output:
+            [f"reports/{{report}}/{name}" for name in files],
+        log:
+            "build/logs/{report}/publish.log",
+        wildcard_constraints:
+            report="|".join(reports),
+        localrule: True
+        run:
+            briefing.publish.run(input, output, log=log[0])

@@ -1,0 +1,21 @@
+# validate: one job per table, reading the tables its ids name (and, for quotes and archive
+# files, the archived source texts); every problem of every table at once.
+
+import briefing.validate
+
+
+rule validate:
+    input:
+        table=table_file,
+        referenced=referenced_tables,
+        archive=archive_texts,
+        code=CODE,
+    output:
+        "build/dataset/{table}.pickle",
+    log:
+        "build/logs/validate-{table}.log",
+    params:
+        archive=ARCHIVE,
+        content=content_of(table_file, referenced_tables, archive_texts, CODE),
+    run:
+        briefing.validate.run(input.table, params.archive, output[0], log=log[0])
