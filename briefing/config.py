@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from briefing import documents
 from briefing.load import SLUG, DataError, Problem, parse_date, shown, year_problem
 from briefing.schema import NARRATIVE_PARTS
 
@@ -147,8 +148,17 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
         if name and (not SLUG.fullmatch(name) or not (root / "templates" / f"{name}.html.j2").is_file()):
             known = sorted(p.name.removesuffix(".html.j2") for p in (root / "templates").glob("*.html.j2") if "-" not in p.name)
             setting(f"{where}.template", f"'{name}' has no templates/{name}.html.j2 (use one of: {', '.join(known)})")
-        elif name and report.get("annex") and not (root / "templates" / f"{name}-annex.html.j2").is_file():
-            setting(f"{where}.annex", f"is true but templates/{name}-annex.html.j2 does not exist; add it or set annex: false")
+        elif name:
+            for document in documents.of(report):
+                template = f"templates/{document.template(name)}.html.j2"
+                if (root / template).is_file():
+                    continue
+                if document.wanted_by:
+                    setting(
+                        f"{where}.{document.wanted_by}", f"is true but {template} does not exist; add it or set {document.wanted_by}: false"
+                    )
+                else:
+                    setting(f"{where}.template", f"'{name}' has no {template}, which its {document.name} needs; add it")
         narrative = str(report.get("narrative") or "")
         if narrative and not inside(root / narrative, root):
             setting(
