@@ -59,3 +59,11 @@ def test_snakefile_passes_snakemake_lint_and_snakefmt():
     assert lint.returncode == 0, lint.stdout + lint.stderr
     fmt = subprocess.run([BIN / "snakefmt", "--check", "Snakefile", "rules"], cwd=ROOT, capture_output=True, text=True)
     assert fmt.returncode == 0, fmt.stderr
+
+
+def test_readme_names_the_pipeline_files_as_provenance_lists_them():
+    from briefing.provenance import PIPELINE
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    listed = re.search(r"Copy the pipeline beside it \(([^)]*)\)", readme).group(1)
+    assert [name.rstrip("/") for name in re.findall(r"`([^`]+)`", listed)] == list(PIPELINE)
