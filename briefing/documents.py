@@ -48,6 +48,8 @@ DOCUMENTS: tuple[Document, ...] = (
 )
 """The first is the report's main document: its template is the family's own (templates/<family>.html.j2)."""
 BY_NAME = {document.name: document for document in DOCUMENTS}
+ARCHIVAL = next(document for document in DOCUMENTS if document.carries_inputs)
+"""The document that carries the report's inputs, which verify rebuilds."""
 
 
 def of(report: dict) -> list[Document]:

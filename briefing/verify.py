@@ -33,7 +33,7 @@ import pypdf
 import yaml
 from pypdf.errors import LimitReachedError
 
-from briefing import context, provenance
+from briefing import context, documents, provenance
 from briefing.attachments import carried_config
 from briefing.config import quoted, read_yaml
 from briefing.load import SLUG, DataError, csv_text, load_dataset, parse_date, read_narrative, untyped
@@ -281,7 +281,7 @@ def rebuild(inputs: dict[str, bytes], settings: dict, project: Path, folder: Pat
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
     (folder / "config.yaml").write_text(yaml.safe_dump(settings, sort_keys=True, allow_unicode=True), encoding="utf-8")
-    target = f"build/{settings['reports'][-1]['id']}/briefing.pdf"  # the briefing alone, not its summary
+    target = f"build/{settings['reports'][-1]['id']}/{documents.ARCHIVAL.name}.pdf"  # that document alone, not the others
     command = [sys.executable, "-m", "snakemake", target, "--cores", "all", "--quiet", "all"]
     if commit:
         command += ["--config", f"pipeline_commit={commit}"]
@@ -357,7 +357,7 @@ def verify(pdf: Path, project: Path, trust: bytes | None = None) -> tuple[bool, 
         result = rebuild(inputs, settings, project, folder, commit)
         if result.returncode != 0:
             return False, [f"the rebuild from {pdf}'s attachments failed:", *map(printable, result.stderr.strip().splitlines()[-15:])]
-        rebuilt_pdf = (folder / "build" / built["report"] / "briefing.pdf").read_bytes()
+        rebuilt_pdf = (folder / "build" / built["report"] / f"{documents.ARCHIVAL.name}.pdf").read_bytes()
         rebuilt = json.loads((folder / "build" / built["report"] / "manifest.json").read_text(encoding="utf-8"))
     same, lines = compared(pdf, made, rebuilt_pdf, built, rebuilt)
     lines += signature_lines
