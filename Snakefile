@@ -48,7 +48,7 @@ COMMIT = config.get("pipeline_commit") or pipeline_commit(workflow.basedir) or "
 # live in the bucket while code, templates and fonts are read from this checkout.
 PIPELINE_FILES = sorted(
     local(path)
-    for path in ["Snakefile", "requirements.lock"]
+    for path in ["Snakefile", "requirements.lock", "schemas/datapackage.yaml"]
     + expand(
         "briefing/{module}.py", module=glob_wildcards("briefing/{module}.py").module
     )
@@ -80,8 +80,10 @@ ARCHIVE_TEXTS = (
 
 
 def code():
-    """The package's modules: a change to the pipeline's code reruns its jobs."""
-    return [local(f"briefing/{module}.py") for module in CODE]
+    """The package's modules and the data model they read: a change to either reruns its jobs."""
+    return [local(f"briefing/{module}.py") for module in CODE] + [
+        local("schemas/datapackage.yaml")
+    ]
 
 
 onsuccess:
