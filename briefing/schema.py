@@ -64,17 +64,22 @@ class Table:
         return sorted({c.references for c in self.columns if c.references})
 
 
-def values(categories: list) -> list:
-    """The values of a field's v2 `categories`: each is a value, or an object with a value and a label."""
-    return [c["value"] if isinstance(c, dict) else c for c in categories]
+def labelled(entries: list) -> list[tuple[str, str | None]]:
+    """(value, label) of each entry of a v2 `categories` or `missingValues` list, where an entry
+    is a value alone or an object with a value and, optionally, a label."""
+    return [(e["value"], e.get("label")) if isinstance(e, dict) else (e, None) for e in entries]
 
 
-def missing_values(field: dict) -> list[str]:
+def values(entries: list) -> list[str]:
+    return [value for value, _ in labelled(entries)]
+
+
+def _missing_values(field: dict) -> list[str]:
     """The cells a field reads as missing: its own `missingValues` (v2), else the standard's [""]."""
-    return [m["value"] if isinstance(m, dict) else m for m in field.get("missingValues", [""])]
+    return values(field.get("missingValues", [""]))
 
 
-def referenced(schema: dict, field: dict) -> str | None:
+def _referenced(schema: dict, field: dict) -> str | None:
     """The resource whose keys a field holds: by a foreign key, or by a list foreign key item by item."""
     keys = schema.get("foreignKeys", []) + schema.get("briefing:listForeignKeys", [])
     return next((key["reference"]["resource"] for key in keys if key["fields"] == [field["name"]]), None)
@@ -88,8 +93,8 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
     same: an empty cell is then a value, and the id pattern refuses it.
     """
     constraints = field.get("constraints", {})
-    references = referenced(schema, field)
-    missing = missing_values(field)
+    references = _referenced(schema, field)
+    missing = _missing_values(field)
     if references or constraints.get("pattern") == package["briefing:idPattern"]:
         kind = "id"
     elif "briefing:precisionField" in field:
@@ -164,7 +169,7 @@ TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 LIST_SEPARATOR: str = _shared((f["delimiter"] for f in _fields(DESCRIPTOR) if f["type"] == "list"), "list delimiters")
 """Separator between items of a list inside one cell (e.g. `kim-jong-un;moon-jae-in`)."""
 
-UNATTRIBUTED: str = _shared((m for f in _fields(DESCRIPTOR) for m in missing_values(f) if m), "missing values")
+UNATTRIBUTED: str = _shared((m for f in _fields(DESCRIPTOR) for m in _missing_values(f) if m), "missing values")
 """Written instead of an analyst id when a claim is the outlet's own, unattributed."""
 
 DATE_PRECISIONS: tuple[str, ...] = _shared(
@@ -177,7 +182,7 @@ ESTIMATIVE_TERMS: dict[str, tuple[float, float]] = {
 }
 """ICD 203 estimative language: term -> (lowest, highest) probability it stands for."""
 
-RELIABILITY_GRADES: dict[str, str] = {c["value"]: c["label"] for c in _field("sources", "reliability")["categories"]}
+RELIABILITY_GRADES: dict[str, str] = dict(labelled(_field("sources", "reliability")["categories"]))
 """Admiralty (NATO) source reliability grades and what each means."""
 
 NARRATIVE_PARTS: tuple[str, ...] = tuple(p["name"] for p in DESCRIPTOR["briefing:narrative"]["parts"] if p["required"])

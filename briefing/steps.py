@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from briefing import changes, charts, context, provenance, render
+from briefing import changes, charts, context, docs, provenance, render
 from briefing.load import LINE, DataError, Problem, check_citations, csv_text, load_table, read_narrative, untyped
 from briefing.schema import TABLES
 
@@ -202,6 +202,7 @@ def attachments(
     folder = Path(out)
     for table in TABLES:
         write_text(folder / "data" / table.filename, csv_text(untyped(view[table.name], table)))
+    write_text(folder / "data" / docs.DATAPACKAGE, docs.datapackage_json())
     for report, files in zip(reports, narratives):
         for path in narrative_paths(files).values():
             write_text(folder / "narrative" / report["id"] / path.name, read_narrative(path, str(path)))
