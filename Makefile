@@ -30,7 +30,7 @@ define debian_packages
 	fi
 endef
 
-.PHONY: bench all reports build setup test-setup system-packages test-packages test lint picture screenshots verify sign build-report clean
+.PHONY: bench all docs reports build setup test-setup system-packages test-packages test lint picture screenshots verify sign build-report clean
 .DEFAULT_GOAL := all
 
 all: reports
@@ -88,6 +88,10 @@ verify: reports
 # (optional: BRIEFING_SIGNING_KEY_PASSPHRASE_FILE, BRIEFING_SIGNING_CHAIN). briefing.pdf stays as built.
 sign: reports
 	@for report in $(REPORTS); do $(BIN)/python -m briefing sign reports/$$report/briefing.pdf --out reports/$$report/briefing.signed.pdf || exit 1; done
+
+# The README's data-model tables, written from schemas/datapackage.yaml (a test fails when they are stale).
+docs: setup
+	$(BIN)/python -m briefing docs
 
 # Snakemake's own provenance report: every figure, HTML and PDF with its caption and lineage.
 build-report: reports

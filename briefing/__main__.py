@@ -1,6 +1,7 @@
 """Command line: typesetting a PDF (a process of its own, one core per render), verifying
-a distributed PDF, and making synthetic data. The other stages run inside Snakemake
-(one module a stage: briefing.validate, briefing.context, ...). Errors end with a message and exit status 1, never a traceback.
+a distributed PDF, making synthetic data, and writing the README's data-model tables. The
+other stages run inside Snakemake (one module a stage: briefing.validate, briefing.context, ...).
+Errors end with a message and exit status 1, never a traceback.
 
 Each command imports only what it uses: a render should not pay for pandas.
 """
@@ -76,6 +77,24 @@ def cmd_synth(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from briefing import docs, schema
+
+    readme = Path(args.readme)
+    text = readme.read_text(encoding="utf-8")
+    try:
+        written = docs.readme_with(text, docs.data_model(schema.DESCRIPTOR))
+    except ValueError as error:
+        print(f"error: {readme}: {error}", file=sys.stderr)
+        return 1
+    if written == text:
+        print(f"{readme}: the data model is up to date")
+    else:
+        readme.write_text(written, encoding="utf-8")
+        print(f"{readme}: the data model is written anew from {schema.DESCRIPTOR_PATH.name}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m briefing", description=__doc__)
     steps = top.add_subparsers(dest="step", required=True)
@@ -103,6 +122,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="the same scale and seed give the same bytes")
     p.add_argument("--out", required=True, help="folder to write data/ and config.yaml into")
     p.set_defaults(run=cmd_synth)
+
+    p = steps.add_parser("docs", help="write the README's data-model tables from schemas/datapackage.yaml")
+    p.add_argument("--readme", default="README.md", help="the file whose data-model block is written (default: README.md)")
+    p.set_defaults(run=cmd_docs)
 
     p = steps.add_parser("pdf", help="typeset HTML as PDF")
     p.add_argument("--variant", default=None, help="a WeasyPrint PDF variant, e.g. pdf/a-3a")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from briefing import docs
 from briefing.context import edition_view
 from briefing.load import csv_text, read_narrative, untyped
 from briefing.schema import TABLES
@@ -37,7 +38,8 @@ def run(
     caps: dict[str, int],
     out: str,
 ) -> None:
-    """Write the attachments folder out: data/<table>.csv, narrative/<report>/<part>.md, config.yaml.
+    """Write the attachments folder out: data/<table>.csv and the data package describing them
+    (data/datapackage.json), narrative/<report>/<part>.md, config.yaml.
 
     settings: the previous edition's (if any) then this report's, as JSON; the changes page needs
     both, and their narratives (previous_files, then narrative_files).
@@ -48,6 +50,7 @@ def run(
     folder = Path(out)
     for table in TABLES:
         write_text(folder / "data" / table.filename, csv_text(untyped(view[table.name], table)))
+    write_text(folder / "data" / docs.DATAPACKAGE, docs.datapackage_json())
     for report, files in zip(reports, narratives):
         for path in narrative_paths(files).values():
             write_text(folder / "narrative" / report["id"] / path.name, read_narrative(path, str(path)))

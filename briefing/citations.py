@@ -1,7 +1,7 @@
 """Citations in the narrative: `[@id]` or `[@a; @b]`, read by one markdown-it inline rule.
 
 The same parser finds the sources a narrative cites (the context stage lists them), checks
-each against the sources the report may cite, and renders them (briefing.render). Being a
+each against the sources the report may cite, and renders them (briefing.html). Being a
 Markdown rule, it reads Markdown as Markdown: `[@x]` inside a code span or block, or after a
 backslash, is text, not a citation.
 """

@@ -166,7 +166,8 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
             )
         elif narrative and not (root / narrative).is_dir():
             setting(
-                f"{where}.narrative", f"{shown(narrative, 200)} is not a directory (create it with bottom-line.md and key-judgments.md)"
+                f"{where}.narrative",
+                f"{shown(narrative, 200)} is not a directory (create it with {' and '.join(f'{p}.md' for p in NARRATIVE_PARTS)})",
             )
         elif narrative:
             for part in NARRATIVE_PARTS:

@@ -1,90 +1,58 @@
 """The data model: every table in data/, its columns, their types and allowed values.
 
-This is the single description of the data; the loader validates against it and the
-README documents it. Nothing here is specific to one crisis.
+All of it is read from schemas/datapackage.yaml, a Frictionless Data Package (v2 of the
+standard) and the one description of the data: the loader validates against the tables
+built here, the README's tables are written from it (briefing.docs), and every briefing
+carries it. Nothing here is specific to one crisis.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-LIST_SEPARATOR = ";"
-"""Separator between items of a list inside one cell (e.g. `kim-jong-un;moon-jae-in`)."""
+import yaml
 
-UNATTRIBUTED = "outlet"
-"""Written instead of an analyst id when a claim is the outlet's own, unattributed."""
+DESCRIPTOR_PATH = Path(__file__).parent.parent / "schemas" / "datapackage.yaml"
 
-DATE_PRECISIONS = ("day", "month", "year")
 
-# ICD 203 estimative language: term -> (lowest, highest) probability it stands for.
-ESTIMATIVE_TERMS: dict[str, tuple[float, float]] = {
-    "almost no chance": (0.01, 0.05),
-    "very unlikely": (0.05, 0.20),
-    "unlikely": (0.20, 0.45),
-    "roughly even chance": (0.45, 0.55),
-    "likely": (0.55, 0.80),
-    "very likely": (0.80, 0.95),
-    "almost certain": (0.95, 0.99),
-}
-
-# Admiralty (NATO) source reliability grades.
-RELIABILITY_GRADES: dict[str, str] = {
-    "A": "Completely reliable",
-    "B": "Usually reliable",
-    "C": "Fairly reliable",
-    "D": "Not usually reliable",
-    "E": "Unreliable",
-    "F": "Reliability cannot be judged",
-}
-
-NARRATIVE_PARTS = ("bottom-line", "key-judgments")
-"""Markdown files every report's narrative directory holds, e.g. bottom-line.md."""
-
-OPTIONAL_NARRATIVE_PARTS = ("outlook",)
-"""Markdown files a report's narrative directory may hold: outlook.md, the indicators to watch."""
-
-OUTCOMES = ("open", "yes", "no", "partial", "ambiguous")
-SCORED_OUTCOMES = ("yes", "no")
-"""Only a plain yes or no is scored; partial and ambiguous outcomes are counted, not scored."""
-
-EVENT_CATEGORIES = ("military", "diplomatic", "political", "economic", "information")
-IMPACTS = ("high", "medium", "low")
-MAX_QUOTE_WORDS = 30
+def read_descriptor(path: Path = DESCRIPTOR_PATH) -> dict:
+    """The descriptor as data. Every process that imports this module reads it, so libyaml's
+    parser is used when PyYAML has it (a few milliseconds rather than tens)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table.
+    """One column of a table, as the validator checks it.
 
     kind is one of: id (a slug), text, date (in the form its precision column names),
     day (YYYY-MM-DD), integer, probability, enum, yesno.
     """
 
     name: str
-    kind: str = "text"
-    required: bool = True
-    choices: tuple[str, ...] = ()
-    is_list: bool = False
-    references: str | None = None  # table whose id this column holds
-    allow_unattributed: bool = False  # may hold UNATTRIBUTED instead of a reference
-    precision_column: str | None = None  # for kind == "date"
-    minimum: int | None = None
-    maximum: int | None = None
-    max_length: int = 2000  # characters: a longer cell is a paste gone wrong, not prose for a briefing
-    help: str = ""
+    kind: str
+    required: bool
+    choices: tuple[str, ...]
+    is_list: bool
+    references: str | None  # table whose id this column holds
+    allow_unattributed: bool  # may hold UNATTRIBUTED instead of a reference
+    precision_column: str | None  # for kind == "date"
+    minimum: int | float | None
+    maximum: int | float | None
+    max_length: int  # characters: a longer cell is a paste gone wrong, not prose for a briefing
+    description: str
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
+    filename: str
     columns: tuple[Column, ...]
-    help: str = ""
-    key: str = "id"
-    may_be_empty: bool = False  # a header with no rows is valid
-
-    @property
-    def filename(self) -> str:
-        return f"{self.name}.csv"
+    key: str
+    may_be_empty: bool  # a header with no rows is valid
+    description: str
 
     @property
     def column_names(self) -> list[str]:
@@ -96,164 +64,137 @@ class Table:
         return sorted({c.references for c in self.columns if c.references})
 
 
-def _id(help: str = "unique short slug: lowercase letters, digits and hyphens") -> Column:
-    return Column("id", "id", max_length=80, help=help)
+def labelled(entries: list) -> list[tuple[str, str | None]]:
+    """(value, label) of each entry of a v2 `categories` or `missingValues` list, where an entry
+    is a value alone or an object with a value and, optionally, a label."""
+    return [(e["value"], e.get("label")) if isinstance(e, dict) else (e, None) for e in entries]
 
 
-TABLES: tuple[Table, ...] = (
-    Table(
-        "sources",
-        (
-            _id(),
-            Column("title", max_length=200, help="the article's headline"),
-            Column("outlet", help="who published it"),
-            Column("author", required=False, help="empty when the source names no author"),
-            Column(
-                "published",
-                "date",
-                precision_column="published_precision",
-                help="YYYY-MM-DD, YYYY-MM or YYYY, matching published_precision",
-            ),
-            Column("published_precision", "enum", choices=DATE_PRECISIONS),
-            Column("kind", "enum", choices=("news", "analysis", "interview", "opinion")),
-            Column(
-                "reliability",
-                "enum",
-                choices=tuple(RELIABILITY_GRADES),
-                help="Admiralty grade A (completely reliable) to F (cannot be judged)",
-            ),
-            Column(
-                "archive_file",
-                required=False,
-                help="file name of the archived text in config's source_archive",
-            ),
-            Column(
-                "inferred",
-                required=False,
-                help="which facts about the source were inferred rather than stated",
-            ),
-        ),
-        help="the articles every fact, motive and forecast cites",
-    ),
-    Table(
-        "actors",
-        (
-            _id(),
-            Column("name", max_length=120),
-            Column("name_local", required=False, max_length=120, help="name in the local script"),
-            Column("kind", "enum", choices=("state", "person", "organisation")),
-            Column("country"),
-            Column("role", help="the actor's part in the story, one phrase"),
-        ),
-        help="states, people and organisations whose actions and motives the reports cover",
-    ),
-    Table(
-        "analysts",
-        (_id(), Column("name", max_length=120), Column("affiliation", max_length=300)),
-        help="the named experts whose views and forecasts the sources report",
-    ),
-    Table(
-        "hypotheses",
-        (
-            _id(),
-            Column("label", max_length=60, help="short name shown in the matrix of explanations"),
-            Column("description", help="one sentence"),
-        ),
-        help="categories of explanation that motives are grouped under",
-    ),
-    Table(
-        "events",
-        (
-            _id(),
-            Column(
-                "date",
-                "date",
-                precision_column="date_precision",
-                help="YYYY-MM-DD, YYYY-MM or YYYY, matching date_precision",
-            ),
-            Column("date_precision", "enum", choices=DATE_PRECISIONS),
-            Column("title", max_length=80, help="headline of at most 80 characters"),
-            Column("summary", help="one sentence"),
-            Column("actors", "id", is_list=True, references="actors"),
-            Column("category", "enum", choices=EVENT_CATEGORIES),
-            Column(
-                "escalation",
-                "integer",
-                minimum=-2,
-                maximum=2,
-                help="-2 (strong de-escalation) to +2 (strong escalation)",
-            ),
-            Column("sources", "id", is_list=True, references="sources"),
-            Column("note", required=False, help="e.g. a correction of a source's error"),
-        ),
-        help="what happened, when, who was involved and who reports it",
-    ),
-    Table(
-        "motives",
-        (
-            _id(),
-            Column("actor", "id", references="actors", help="whose motive"),
-            Column("motive", help="the motive in one sentence"),
-            Column("hypothesis", "id", references="hypotheses"),
-            Column(
-                "asserted_by",
-                "id",
-                references="analysts",
-                allow_unattributed=True,
-                help=f"an analyst id, or `{UNATTRIBUTED}` when the source says it unattributed",
-            ),
-            Column("stance", "enum", choices=("asserts", "rejects")),
-            Column("source", "id", references="sources"),
-            Column("quote", help=f"verbatim from the source, at most {MAX_QUOTE_WORDS} words"),
-            Column("note", required=False),
-        ),
-        help="motives that named analysts (or outlets) attribute to actors, or reject",
-    ),
-    Table(
-        "forecasts",
-        (
-            _id(),
-            Column("statement", help="the prediction, stated so it can be checked"),
-            Column(
-                "forecaster",
-                "id",
-                references="analysts",
-                allow_unattributed=True,
-                help=f"an analyst id, or `{UNATTRIBUTED}`",
-            ),
-            Column("source", "id", references="sources"),
-            Column("made_on", "day", help="YYYY-MM-DD"),
-            Column("horizon", "day", help="YYYY-MM-DD by which it is judged"),
-            Column("estimative_term", "enum", choices=tuple(ESTIMATIVE_TERMS)),
-            Column("probability", "probability", help="0 to 1, inside the term's ICD 203 range"),
-            Column(
-                "probability_inferred",
-                "yesno",
-                help="yes when the source gave only words and the number is the range's midpoint",
-            ),
-            Column("resolution_criteria", help="what exactly counts as it coming true"),
-            Column("impact", "enum", choices=IMPACTS, help="how consequential if it happens"),
-            Column("note", required=False),
-        ),
-        help="dated, checkable predictions with their estimative probability",
-    ),
-)
+def values(entries: list) -> list[str]:
+    return [value for value, _ in labelled(entries)]
 
-TABLES = (
-    *TABLES,
-    Table(
-        "outcomes",
-        (
-            Column("forecast", "id", references="forecasts", help="the forecast this row resolves; one row per forecast"),
-            Column("outcome", "enum", choices=OUTCOMES),
-            Column("resolved_on", "day", required=False, help="YYYY-MM-DD when the outcome became known; empty while open"),
-            Column("note", help="how it resolved and why, or why it is still open"),
-            Column("citation", required=False, help="the public record it rests on; required for yes, no and partial"),
-        ),
-        help="what became of each forecast, judged against its resolution criteria",
-        key="forecast",
-        may_be_empty=True,
-    ),
-)
 
+def _missing_values(field: dict) -> list[str]:
+    """The cells a field reads as missing: its own `missingValues` (v2), else the standard's [""]."""
+    return values(field.get("missingValues", [""]))
+
+
+def _referenced(schema: dict, field: dict) -> str | None:
+    """The resource whose keys a field holds: by a foreign key, or by a list foreign key item by item."""
+    keys = schema.get("foreignKeys", []) + schema.get("briefing:listForeignKeys", [])
+    return next((key["reference"]["resource"] for key in keys if key["fields"] == [field["name"]]), None)
+
+
+def _column(field: dict, schema: dict, package: dict) -> Column:
+    """The Column a field of the descriptor describes.
+
+    A field holding ids is one that names rows of another table, or has the id pattern. A field
+    whose own missing values leave out the empty cell (`outlet` alone) is required all the
+    same: an empty cell is then a value, and the id pattern refuses it.
+    """
+    constraints = field.get("constraints", {})
+    references = _referenced(schema, field)
+    missing = _missing_values(field)
+    if references or constraints.get("pattern") == package["briefing:idPattern"]:
+        kind = "id"
+    elif "briefing:precisionField" in field:
+        kind = "date"
+    elif "categories" in field:
+        kind = "enum"
+    else:
+        kind = {"string": "text", "date": "day", "integer": "integer", "number": "probability", "boolean": "yesno"}[field["type"]]
+    return Column(
+        name=field["name"],
+        kind=kind,
+        required=constraints.get("required", False) or "" not in missing,
+        choices=tuple(values(field.get("categories", []))),
+        is_list=field["type"] == "list",
+        references=references,
+        allow_unattributed=missing != [""],
+        precision_column=field.get("briefing:precisionField"),
+        minimum=constraints.get("minimum"),
+        maximum=constraints.get("maximum"),
+        max_length=constraints.get("maxLength", package["briefing:maxCellLength"])
+        if field["type"] == "string"
+        else package["briefing:maxCellLength"],
+        description=field["description"],
+    )
+
+
+def _table(resource: dict, package: dict) -> Table:
+    """The Table a resource of the descriptor describes; its primary key is one field."""
+    schema = resource["schema"]
+    (key,) = [schema["primaryKey"]] if isinstance(schema["primaryKey"], str) else schema["primaryKey"]
+    return Table(
+        name=resource["name"],
+        filename=resource["path"],
+        columns=tuple(_column(field, schema, package) for field in schema["fields"]),
+        key=key,
+        may_be_empty=resource.get("briefing:mayBeEmpty", False),
+        description=resource["description"],
+    )
+
+
+def tables(package: dict) -> tuple[Table, ...]:
+    """The tables a descriptor describes, in its order (the order validation reports them in)."""
+    return tuple(_table(resource, package) for resource in package["resources"])
+
+
+def _fields(package: dict) -> Iterable[dict]:
+    return (field for resource in package["resources"] for field in resource["schema"]["fields"])
+
+
+def _shared(found: Iterable, what: str):
+    """The one value every field that has one agrees on (the validator knows one of each)."""
+    distinct = set(found)
+    if len(distinct) != 1:
+        raise ValueError(f"{DESCRIPTOR_PATH}: the fields give {len(distinct)} different {what}, not one: {sorted(distinct)}")
+    return distinct.pop()
+
+
+def _field(table_name: str, column_name: str) -> dict:
+    """One field of the pipeline's descriptor, for the constants that name it."""
+    resource = next(r for r in DESCRIPTOR["resources"] if r["name"] == table_name)
+    return next(f for f in resource["schema"]["fields"] if f["name"] == column_name)
+
+
+def _choices(table_name: str, column_name: str) -> tuple[str, ...]:
+    return tuple(values(_field(table_name, column_name)["categories"]))
+
+
+DESCRIPTOR = read_descriptor()
+TABLES: tuple[Table, ...] = tables(DESCRIPTOR)
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+LIST_SEPARATOR: str = _shared((f["delimiter"] for f in _fields(DESCRIPTOR) if f["type"] == "list"), "list delimiters")
+"""Separator between items of a list inside one cell (e.g. `kim-jong-un;moon-jae-in`)."""
+
+UNATTRIBUTED: str = _shared((m for f in _fields(DESCRIPTOR) for m in _missing_values(f) if m), "missing values")
+"""Written instead of an analyst id when a claim is the outlet's own, unattributed."""
+
+DATE_PRECISIONS: tuple[str, ...] = _shared(
+    (_choices(t.name, c.precision_column) for t in TABLES for c in t.columns if c.precision_column), "sets of date precisions"
+)
+"""How precisely a date column's date is known, as the column beside it says."""
+
+ESTIMATIVE_TERMS: dict[str, tuple[float, float]] = {
+    term: tuple(band) for term, band in _field("forecasts", "estimative_term")["briefing:probabilityRanges"].items()
+}
+"""ICD 203 estimative language: term -> (lowest, highest) probability it stands for."""
+
+RELIABILITY_GRADES: dict[str, str] = dict(labelled(_field("sources", "reliability")["categories"]))
+"""Admiralty (NATO) source reliability grades and what each means."""
+
+NARRATIVE_PARTS: tuple[str, ...] = tuple(p["name"] for p in DESCRIPTOR["briefing:narrative"]["parts"] if p["required"])
+"""Markdown files every report's narrative directory holds, e.g. bottom-line.md."""
+
+OPTIONAL_NARRATIVE_PARTS: tuple[str, ...] = tuple(p["name"] for p in DESCRIPTOR["briefing:narrative"]["parts"] if not p["required"])
+"""Markdown files a report's narrative directory may hold: outlook.md, the indicators to watch."""
+
+OUTCOMES: tuple[str, ...] = _choices("outcomes", "outcome")
+SCORED_OUTCOMES: tuple[str, ...] = tuple(_field("outcomes", "outcome")["briefing:scored"])
+"""Only a plain yes or no is scored; partial and ambiguous outcomes are counted, not scored."""
+
+EVENT_CATEGORIES: tuple[str, ...] = _choices("events", "category")
+IMPACTS: tuple[str, ...] = _choices("forecasts", "impact")
+MAX_QUOTE_WORDS: int = _field("motives", "quote")["briefing:maxWords"]

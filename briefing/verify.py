@@ -6,13 +6,14 @@ pipeline make. When the checkout has data/, it also says whether that data still
 the data the PDF carries, i.e. whether the PDF is up to date.
 
 A PDF may come from anyone, so what it carries is treated as hostile. It may carry only
-the files the pipeline attaches (data/<table>.csv, narrative/<report>/<part>.md,
-config.yaml, manifest.json), within size bounds, and its config.yaml must hold plain
-settings a briefing carries. The rebuild folder gets the checkout's pipeline, the carried
-data and narrative under data/ and narrative/, and a config.yaml written from the checked
-settings, never the carried bytes: nothing in the PDF is run, or read by Snakemake as its
-configuration (which it would evaluate as a YTE template if asked to). A PDF that fails
-any of this is refused (Refused: one line) before anything is written.
+the files the pipeline attaches (data/<table>.csv, data/datapackage.json,
+narrative/<report>/<part>.md, config.yaml, manifest.json), within size bounds, and its
+config.yaml must hold plain settings a briefing carries. The rebuild folder gets the
+checkout's pipeline, the carried data and narrative under data/ and narrative/, and a
+config.yaml written from the checked settings, never the carried bytes: nothing in the
+PDF is run, or read by Snakemake as its configuration (which it would evaluate as a YTE
+template if asked to). A PDF that fails any of this is refused (Refused: one line) before
+anything is written.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pypdf.errors import LimitReachedError
 from briefing import context, documents, provenance
 from briefing.attachments import carried_config
 from briefing.config import quoted, read_yaml
+from briefing.docs import DATAPACKAGE
 from briefing.load import SLUG, DataError, csv_text, load_dataset, parse_date, read_narrative, untyped
 from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
 
@@ -51,7 +53,7 @@ MAX_SETTINGS = MB
 """config.yaml and manifest.json are a few KB; YAML that large could take minutes to parse."""
 CARRIED_SETTINGS = tuple(carried_config([], "", {}))
 """The settings the attachments stage writes into a carried config.yaml, and all a rebuild reads."""
-CARRIED_NAMES = "data/<table>.csv, narrative/<report>/<part>.md, config.yaml, manifest.json"
+CARRIED_NAMES = f"data/<table>.csv, data/{DATAPACKAGE}, narrative/<report>/<part>.md, config.yaml, manifest.json"
 
 
 class Refused(Exception):
@@ -246,7 +248,7 @@ def carried_names(settings: dict) -> set[str]:
     """Every name the pipeline may attach for these settings, optional narrative parts included."""
     parts = (*NARRATIVE_PARTS, *OPTIONAL_NARRATIVE_PARTS)
     narratives = {f"narrative/{report['id']}/{part}.md" for report in settings["reports"] for part in parts}
-    return {*SETTINGS_FILES, *(f"data/{table.filename}" for table in TABLES), *narratives}
+    return {*SETTINGS_FILES, *(f"data/{table.filename}" for table in TABLES), f"data/{DATAPACKAGE}", *narratives}
 
 
 def required_names(settings: dict) -> list[str]:

@@ -21,7 +21,12 @@ COMMIT = config.get("pipeline_commit") or pipeline_commit(workflow.basedir) or "
 # The pipeline's own files are local() inputs: with a storage provider (S3), data and outputs
 # live in the bucket while code, templates and fonts are read from this checkout.
 PIPELINE_FILES = [local(path) for path in pipeline_files(Path(workflow.basedir))]
-CODE = [path for path in PIPELINE_FILES if path.startswith("briefing/")]
+# The package's modules and the data model they read: a change to either reruns the jobs using them.
+CODE = [
+    path
+    for path in PIPELINE_FILES
+    if path.startswith("briefing/") or path == "schemas/datapackage.yaml"
+]
 FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
 PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
 ARCHIVE = config.get("source_archive") or ""

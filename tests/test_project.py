@@ -9,18 +9,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from briefing.schema import TABLES
-
 BIN = Path(sys.executable).parent
-
-
-def test_readme_documents_every_table_and_column():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for table in TABLES:
-        section = readme.split(f"**{table.filename}**", 1)
-        assert len(section) == 2, f"{table.filename} is not documented"
-        rows = re.findall(r"^\| (\w+) \|", section[1].split("\n\n**", 1)[0], re.MULTILINE)
-        assert [r for r in rows if r != "column"] == table.column_names
 
 
 def pinned(lock: str) -> set[str]:

@@ -19,7 +19,7 @@ from briefing import verify
 from briefing.config import quoted, read_yaml
 from briefing.load import DataError
 
-NAMES = "(data/<table>.csv, narrative/<report>/<part>.md, config.yaml, manifest.json)"
+NAMES = "(data/<table>.csv, data/datapackage.json, narrative/<report>/<part>.md, config.yaml, manifest.json)"
 
 
 def briefing(project: Path) -> Path:
