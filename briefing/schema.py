@@ -93,6 +93,7 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
     same: an empty cell is then a value, and the id pattern refuses it.
     """
     constraints = field.get("constraints", {})
+    cap = package["briefing:maxCellLength"]
     references = _referenced(schema, field)
     missing = _missing_values(field)
     if references or constraints.get("pattern") == package["briefing:idPattern"]:
@@ -114,9 +115,7 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
         precision_column=field.get("briefing:precisionField"),
         minimum=constraints.get("minimum"),
         maximum=constraints.get("maximum"),
-        max_length=constraints.get("maxLength", package["briefing:maxCellLength"])
-        if field["type"] == "string"
-        else package["briefing:maxCellLength"],
+        max_length=constraints.get("maxLength", cap) if field["type"] == "string" else cap,  # a list's maxLength counts items
         description=field["description"],
     )
 
