@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefing import __main__ as cli  # noqa: E402
 from briefing import provenance  # noqa: E402
-from briefing.load import csv_text  # noqa: E402
+from briefing.tables import csv_text  # noqa: E402
 from briefing.verify import PIPELINE, copy_pipeline  # noqa: E402
 
 PYTHON = sys.executable

@@ -7,8 +7,8 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from briefing.load import records
 from briefing.schema import EVENT_CATEGORIES
+from briefing.tables import records
 
 # Okabe-Ito hues, darkened to 4.5:1 contrast with white text: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#C15100", "#0072B2", "#A35B84", "#00845D", "#9B6900")))  # as the badges in screen.css

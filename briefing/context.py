@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 
 from briefing import scoring
-from briefing.load import CITATION, FIRST_DAY, TEXT, id_list, parse_date, records
+from briefing.dates import FIRST_DAY, parse_date
+from briefing.narrative import CITATION
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES_BY_NAME, UNATTRIBUTED
+from briefing.tables import TEXT, id_list, records
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 

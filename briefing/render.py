@@ -13,10 +13,10 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from briefing import load
+from briefing import narrative
 from briefing.schema import LIST_SEPARATOR
 
-CITATION = re.compile(r"\s*" + load.CITATION.pattern)  # the space before a citation goes: calls hug the word
+CITATION = re.compile(r"\s*" + narrative.CITATION.pattern)  # the space before a citation goes: calls hug the word
 FOLLOWABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
 """The only links the narrative may make: to the web, to an address, within the page.
 

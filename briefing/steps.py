@@ -19,8 +19,11 @@ from pathlib import Path
 import yaml
 
 from briefing import changes, charts, context, provenance, render
-from briefing.load import LINE, DataError, Problem, check_citations, csv_text, load_table, read_narrative, untyped
+from briefing.narrative import check_citations, read_narrative
+from briefing.problems import DataError, Problem
 from briefing.schema import TABLES
+from briefing.tables import LINE, csv_text, untyped
+from briefing.validate import load_table
 
 
 class StageFailed(Exception):

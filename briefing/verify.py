@@ -35,8 +35,13 @@ from pypdf.errors import LimitReachedError
 
 from briefing import context, provenance
 from briefing.config import quoted, read_yaml
-from briefing.load import SLUG, DataError, csv_text, load_dataset, parse_date, read_narrative, untyped
+from briefing.dates import parse_date
+from briefing.narrative import read_narrative
+from briefing.problems import DataError
+from briefing.rules import SLUG
 from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
+from briefing.tables import csv_text, untyped
+from briefing.validate import load_dataset
 
 PIPELINE = ("Snakefile", "requirements.lock", "briefing", "templates", "schemas", "profiles", "envs", "report")
 MB = 2**20

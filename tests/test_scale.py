@@ -14,8 +14,8 @@ import yaml
 from conftest import ROOT
 from pypdf import PdfReader
 
-from briefing.load import load_dataset
 from briefing.synth import PER_SCALE, synthetic_tables, write_project_data
+from briefing.validate import load_dataset
 from briefing.verify import PIPELINE, copy_pipeline
 
 
