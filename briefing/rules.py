@@ -1,15 +1,32 @@
-"""The rules a table's cells and rows follow."""
+"""The rules a table's cells and rows follow, each written once, as a check of whole columns.
+
+A rule looks at a column (or a few) at once, in Arrow's compiled kernels, and returns a
+message for each row at fault, indexed by the line the row starts on (validate.py indexes a
+table's rows by their lines). What a message needs beyond that check (the character at
+fault, the precision a date has) is worked out for the rows at fault only: a million clean
+rows cost a few passes over each column, and a wrong cell the words that say so.
+
+Cell rules judge the cells of one column. A cell is reported by the first of its column's
+cell_rules it breaks and by no later one; an empty cell only by `required`. Row rules judge
+a table's rows against each other and against the tables they reference, whatever the cell
+rules found, so that every problem is listed at once.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from briefing.dates import DATE_FORMS, FIRST_DAY, FIRST_YEAR, LAST_YEAR, parse_date, year_problem
-from briefing.problems import HIDDEN, Problem, character, hidden_problem, shown
+from briefing.dates import DATE_FORMS, are_dates, year_problem
+from briefing.problems import HIDDEN, character, hidden_problem, shown
 from briefing.schema import (
     ESTIMATIVE_TERMS,
     LIST_SEPARATOR,
@@ -20,18 +37,20 @@ from briefing.schema import (
     Column,
     Table,
 )
-from briefing.tables import LINE, decode, normalised, records
+from briefing.tables import WHITESPACE, decode, normalised
 
 ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 """An id (a slug), as a pattern that Python's re and Arrow's RE2 read alike."""
 SLUG = re.compile(rf"^{ID}\Z")
+IDS = rf"{ID}(?:[{WHITESPACE}]*{re.escape(LIST_SEPARATOR)}[{WHITESPACE}]*{ID})*"
+"""A list of ids as a (stripped) cell holds it: ids separated by LIST_SEPARATOR, with any
+whitespace around each, which is what str.strip() takes off an item."""
+WHOLE_NUMBER = r"[+-]?[0-9]+"
 DECIMAL = r"[0-9]*\.?[0-9]+"
 """A probability as written: ASCII digits only (Python's float() would also read '٠.٥', 'nan' or '1_0')."""
-FORMULA_START = re.compile(r"[=+@\t\r-]")
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r", "-")
 """What a spreadsheet takes as the start of a formula (OWASP, CSV injection)."""
-SUSPICIOUS_TEXT = re.compile(f"^{FORMULA_START.pattern}|{HIDDEN.pattern}")
-"""The text cells that may start a formula or hold a hidden character: check_cell judges them."""
-PLAIN_NUMBER = re.compile(r"-(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+PLAIN_NUMBER = r"-(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
 """A negative number: the one text starting with '-' that a spreadsheet runs as no formula."""
 LOOKALIKES = str.maketrans(
     "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХУІЈЅαονικρυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ\u2010\u2011\u2012\u2013\u2014\u2212",
@@ -40,16 +59,86 @@ LOOKALIKES = str.maketrans(
 """Cyrillic and Greek letters that look like Latin ones, and dashes that look like a hyphen."""
 
 
-def ascii_lookalike(text: str) -> str:
-    """The ASCII text that text looks like: accents dropped (NFKD without combining marks),
-    invisible characters dropped, Cyrillic and Greek look-alikes read as Latin, lowercase."""
-    decomposed = unicodedata.normalize("NFKD", text).translate(LOOKALIKES)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Mc", "Me", "Cf", "Cc")).lower()
+@dataclass(frozen=True)
+class Found:
+    """What a row rule found in one column: the message for each line at fault (the index)."""
+
+    column: str
+    messages: pd.Series
+
+
+@dataclass(frozen=True)
+class Around:
+    """What a table's row rules read besides its rows."""
+
+    labels: dict[str, str]
+    """Each table's file, as messages name it."""
+    referenced: dict[str, pd.DataFrame]
+    """The tables it references that could be read (their ids, and validate.REFERENCED_COLUMNS)."""
+    archive: Path | None
+    """The folder of archived source texts (config's source_archive), if any."""
+
+
+CellRule = Callable[[pd.Series, Column, pd.DataFrame], pd.Series]
+"""rule(cells, column, rows): the message for each of the cells (one column's, indexed by line) at fault.
+
+rows is the whole table, for a rule that reads another column of the same rows."""
+RowRule = Callable[[pd.DataFrame, Table, Around], Iterator[Found]]
+
+
+def _say(message: Callable[..., str], *values: pd.Series) -> pd.Series:
+    """message(*cells) for each row of values (columns of the same rows), indexed as they are."""
+    return pd.Series([message(*cells) for cells in zip(*(v.tolist() for v in values))], index=values[0].index, dtype=object)
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    return pa.array(values.array, type=pa.large_string())
+
+
+def _numbers(cells: pd.Series, written: str) -> pd.Series:
+    """The cells written as the pattern written, read as numbers (NaN for the others). Arrow's
+    parse rounds correctly, as float() does, so both read every such cell as the same number."""
+    return pd.Series(
+        pc.cast(_arrow(cells.where(cells.str.fullmatch(written))), pa.float64()).to_numpy(zero_copy_only=False), index=cells.index
+    )
+
+
+# Cell rules, in the order a cell is judged.
+
+
+def required(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """A required cell is not empty. An empty cell is judged by this rule alone."""
+    return _say(lambda _: "is empty; it is required", cells[cells == ""] if column.required else cells[:0])
+
+
+def hidden_characters(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """No cell holds a character that hides or reorders text (HIDDEN)."""
+    unusual = cells[~pc.ascii_is_printable(_arrow(cells)).to_numpy(zero_copy_only=False)]  # printable ASCII holds none
+    return _say(hidden_problem, unusual[unusual.str.contains(HIDDEN.pattern)])
+
+
+def too_long(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """A cell holds at most its column's max_length characters: a longer one is a paste gone wrong."""
+    lengths = cells.str.len()
+    return _say(lambda n: f"is {n:,} characters long; shorten it to at most {column.max_length:,}", lengths[lengths > column.max_length])
+
+
+def ids(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """An id is a slug, and so is each id of a list. One that only looks right (a Cyrillic а,
+    a zero-width space, an accent) is named by the character at fault and the id it resembles.
+    (UNATTRIBUTED is itself a slug: the reference rule is where it differs from an analyst's id.)"""
+    wrong = cells[~cells.str.fullmatch(IDS if column.is_list else ID)]
+    if not column.is_list:
+        return _say(lambda item: _not_an_id(item, ""), wrong)
+    return _say(lambda cell: _not_an_id(_first_wrong_id(cell), f" separated by '{LIST_SEPARATOR}'"), wrong)
+
+
+def _first_wrong_id(cell: str) -> str:
+    """The first item of a list cell that IDS finds at fault and is no id."""
+    return next(item for item in (part.strip() for part in cell.split(LIST_SEPARATOR)) if not SLUG.match(item))
 
 
 def _not_an_id(item: str, separated: str) -> str:
-    """Why item is not an id. An id that looks right but is not (a Cyrillic а, a zero-width
-    space, an accent) names the character at fault and the id it resembles."""
     odd = next((i for i, ch in enumerate(item) if not (ch.isascii() and ch.isprintable())), None)
     rule = f"use lowercase letters, digits and hyphens{separated}"
     if odd is None:
@@ -59,263 +148,259 @@ def _not_an_id(item: str, separated: str) -> str:
     return f"{shown(item)} is not an id: character {odd + 1} is {character(item[odd])} ({fix})"
 
 
-def formula_start(value: str) -> str | None:
-    """The character a spreadsheet would start a formula with, when a cell starts with one.
+def ascii_lookalike(text: str) -> str:
+    """The ASCII text that text looks like: accents dropped (NFKD without combining marks),
+    invisible characters dropped, Cyrillic and Greek look-alikes read as Latin, lowercase."""
+    decomposed = unicodedata.normalize("NFKD", text).translate(LOOKALIKES)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) not in ("Mn", "Mc", "Me", "Cf", "Cc")).lower()
+
+
+def choices(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """An enum cell holds one of its column's choices."""
+    return _say(
+        lambda value: f"{shown(value)} is not allowed (use one of: {', '.join(column.choices)})", cells[~cells.isin(column.choices)]
+    )
+
+
+def yes_or_no(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """A yes/no cell says yes or no."""
+    return _say(lambda value: f"{shown(value)} is not allowed (use yes or no)", cells[~cells.isin(("yes", "no"))])
+
+
+def days(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """A day is a date of the calendar, YYYY-MM-DD."""
+    return _say(
+        lambda value: year_problem(value, "day") or f"{shown(value)} is not a date (use YYYY-MM-DD)", cells[~are_dates(cells, "day")]
+    )
+
+
+def dates(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """A date is written in the form of the precision its row gives (day, month or year). A
+    precision of no known form is reported in its own column, and its date is not judged."""
+    precisions = rows[column.precision_column].reindex(cells.index)
+    wrong = np.zeros(len(cells), dtype=bool)
+    for precision in DATE_FORMS:
+        chosen = (precisions == precision).to_numpy()
+        wrong[chosen] = ~are_dates(cells[chosen], precision).to_numpy()
+    return _say(lambda value, precision: _not_a_date(value, precision, column), cells[wrong], precisions[wrong])
+
+
+def _not_a_date(value: str, precision: str, column: Column) -> str:
+    form = DATE_FORMS[precision][0]
+    if year := year_problem(value, precision):
+        return year
+    actual = next((p for p, (_, pattern) in DATE_FORMS.items() if re.fullmatch(pattern, value)), None)
+    if actual and actual != precision:
+        return f"{shown(value)} has {actual} precision but {column.precision_column} says {precision} (write {form} or change {column.precision_column})"
+    return f"{shown(value)} is not a date (use {form} for {precision} precision)"
+
+
+def whole_numbers(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """An integer cell is a whole number in ASCII digits, from its column's minimum to its maximum."""
+    wrong = ~_numbers(cells, WHOLE_NUMBER).between(column.minimum, column.maximum)
+    return _say(lambda value: f"{shown(value)} is not a whole number from {column.minimum} to {column.maximum}", cells[wrong])
+
+
+def probabilities(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """A probability is a decimal from 0 to 1 in ASCII digits."""
+    wrong = ~_numbers(cells, DECIMAL).between(0, 1)
+    return _say(lambda value: f"{shown(value)} is not a probability (use a decimal from 0 to 1, e.g. 0.65)", cells[wrong])
+
+
+def formulas(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """No text cell starts as a spreadsheet formula does.
 
     Such a cell is refused rather than neutralised (say, with a leading quote): the CSV
     files a briefing's PDF carries stay byte for byte the analysts' data, and a cell is
     reworded once, by whoever knows what it means. A negative number is no formula.
     """
-    if FORMULA_START.match(value) and not PLAIN_NUMBER.fullmatch(value):
-        return value[0]
-    return None
+    first = cells.str[:1]
+    starting = cells[first.isin(FORMULA_STARTS)]
+    formula = starting[~starting.str.fullmatch(PLAIN_NUMBER)]
+    return _say(
+        lambda start: (
+            f"starts with {shown(start)}{' and is not a number' if start == '-' else ''}, "
+            "which a spreadsheet would run as a formula (reword it so it starts with a letter, digit or quotation mark)"
+        ),
+        formula.str[:1],
+    )
 
 
-def _within_years(dates: pd.Series) -> pd.Series:
-    """Column-wise: which dates (of any precision, as text) lie in the years FIRST_YEAR to LAST_YEAR."""
-    return (dates >= f"{FIRST_YEAR:04d}") & (dates < f"{LAST_YEAR + 1:04d}")
+KIND_RULES: dict[str, CellRule] = {
+    "id": ids,
+    "text": formulas,
+    "date": dates,
+    "day": days,
+    "integer": whole_numbers,
+    "probability": probabilities,
+    "enum": choices,
+    "yesno": yes_or_no,
+}
+"""The rule of each kind of column (schema.Column.kind)."""
 
 
-def _precision_of(text: str) -> str | None:
-    return next((p for p, (_, pattern) in DATE_FORMS.items() if re.fullmatch(pattern, text)), None)
+def cell_rules(column: Column) -> list[CellRule]:
+    """The rules after `required` for a column's filled cells, in the order a cell is judged.
 
-
-def check_cell(value: str, column: Column, row: pd.Series) -> str | None:
-    """Why one cell is invalid, or None. References across tables are checked later."""
-    if not value:
-        return None if not column.required else "is empty; it is required"
-    if column.kind != "id" and (hidden := hidden_problem(value)):  # an id's own message names the character
-        return hidden
-    if len(value) > column.max_length:
-        return f"is {len(value):,} characters long; shorten it to at most {column.max_length:,}"
-    items = [v.strip() for v in value.split(LIST_SEPARATOR)] if column.is_list else [value]
-    if column.kind == "id":
-        for item in items:
-            if column.allow_unattributed and item == UNATTRIBUTED:
-                continue
-            if not SLUG.match(item):
-                return _not_an_id(item, f" separated by '{LIST_SEPARATOR}'" if column.is_list else "")
-    elif column.kind == "enum" and value not in column.choices:
-        return f"{shown(value)} is not allowed (use one of: {', '.join(column.choices)})"
-    elif column.kind == "day" and parse_date(value, "day") is None:
-        return year_problem(value, "day") or f"{shown(value)} is not a date (use YYYY-MM-DD)"
-    elif column.kind == "date":
-        precision = row.get(column.precision_column, "")
-        if precision not in DATE_FORMS:
-            return None  # the precision column's own problem is reported there
-        form = DATE_FORMS[precision][0]
-        if parse_date(value, precision) is None:
-            if year := year_problem(value, precision):
-                return year
-            actual = _precision_of(value)
-            if actual and actual != precision:
-                return f"{shown(value)} has {actual} precision but {column.precision_column} says {precision} (write {form} or change {column.precision_column})"
-            return f"{shown(value)} is not a date (use {form} for {precision} precision)"
-    elif column.kind == "integer":
-        if not re.fullmatch(r"[+-]?[0-9]+", value) or not column.minimum <= int(value) <= column.maximum:
-            return f"{shown(value)} is not a whole number from {column.minimum} to {column.maximum}"
-    elif column.kind == "probability":
-        if not re.fullmatch(DECIMAL, value) or not 0 <= float(value) <= 1:
-            return f"{shown(value)} is not a probability (use a decimal from 0 to 1, e.g. 0.65)"
-    elif column.kind == "yesno" and value not in ("yes", "no"):
-        return f"{shown(value)} is not allowed (use yes or no)"
-    elif column.kind == "text" and (start := formula_start(value)):
-        number = " and is not a number" if start == "-" else ""
-        return f"starts with {shown(start)}{number}, which a spreadsheet would run as a formula (reword it so it starts with a letter, digit or quotation mark)"
-    return None
-
-
-def _plausible(frame: pd.DataFrame, column: Column) -> pd.Series:
-    """Cells that certainly pass check_cell, found column-wise; check_cell judges the rest.
-
-    This is what keeps validation linear and fast for a million rows: the per-cell check
-    (and its message) runs only where something may be wrong.
+    An id is not searched for hidden characters: the id rule names the character at fault.
     """
-    values = frame[column.name]
-    present = values != ""
-    candidates = values[present]
-    if column.kind == "id":
-        ok = candidates.str.fullmatch(rf"{ID}(?: *{re.escape(LIST_SEPARATOR)} *{ID})*" if column.is_list else ID)
-    elif column.kind in ("enum", "yesno"):
-        ok = candidates.isin(column.choices if column.kind == "enum" else ("yes", "no"))
-    elif column.kind == "day":
-        ok = (
-            candidates.str.fullmatch(DATE_FORMS["day"][1])
-            & pd.to_datetime(candidates, format="%Y-%m-%d", errors="coerce").notna()
-            & _within_years(candidates)
-        )
-    elif column.kind == "date":
-        precision = frame.loc[present, column.precision_column]
-        ok = pd.Series(False, index=candidates.index)
-        for name, (_, pattern) in DATE_FORMS.items():
-            chosen = candidates[precision == name]
-            padded = chosen + FIRST_DAY[name]
-            ok[chosen.index] = (
-                chosen.str.fullmatch(pattern) & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna() & _within_years(chosen)
-            )
-    elif column.kind == "integer":
-        ok = candidates.isin([str(n) for n in range(column.minimum, column.maximum + 1)])
-    elif column.kind == "probability":
-        ok = candidates.str.fullmatch(DECIMAL) & pd.to_numeric(candidates, errors="coerce").between(0, 1)
-    else:  # text
-        ok = ~candidates.str.contains(SUSPICIOUS_TEXT.pattern)
-    plausible = pd.Series(not column.required, index=values.index)
-    plausible[candidates.index] = ok & (candidates.str.len() <= column.max_length)
-    return plausible
+    return [*([] if column.kind == "id" else [hidden_characters]), too_long, KIND_RULES[column.kind]]
 
 
-def validate_table(frame: pd.DataFrame, table: Table, label: str) -> list[Problem]:
-    """Types, required cells, allowed values and unique ids of one table."""
-    problems = []
-    for column in table.columns:
-        for index in frame.index[~_plausible(frame, column)]:
-            row = frame.loc[index]
-            why = check_cell(row[column.name], column, row)
-            if why:
-                problems.append(Problem(label, row[LINE], column.name, why))
-    keys = frame[table.key]
+# Row rules.
+
+
+def unique_keys(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A table's key (its id, or the forecast an outcome resolves) is used by one row only."""
+    keys = rows[table.key]
     seen_before = keys.duplicated(keep="first")
-    repeated = seen_before & (keys != "")
-    if repeated.any():
-        first_line = dict(zip(keys[~seen_before], frame.loc[~seen_before, LINE]))
-        rule = "ids must be unique" if table.key == "id" else f"each {table.key} has one row"
-        for key, line in zip(keys[repeated], frame.loc[repeated, LINE]):
-            problems.append(Problem(label, line, table.key, f"{shown(key)} is already used on line {first_line[key]}; {rule}"))
-    return problems
+    repeated = keys[seen_before & (keys != "")]
+    if repeated.empty:
+        return
+    first_line = dict(zip(keys[~seen_before].tolist(), keys.index[~seen_before]))
+    rule = "ids must be unique" if table.key == "id" else f"each {table.key} has one row"
+    yield Found(table.key, _say(lambda key: f"{shown(key)} is already used on line {first_line[key]}; {rule}", repeated))
 
 
-def check_references(frame: pd.DataFrame, table: Table, label: str, known: dict[str, set[str]], labels: dict[str, str]) -> list[Problem]:
-    """Every id a cell names exists in the table it refers to (those in known)."""
-    problems = []
-    for column in (c for c in table.columns if c.references in known):
-        values = frame[column.name]
-        named = set("\n".join(values.tolist()).replace(LIST_SEPARATOR, "\n").split("\n")) if column.is_list else set(values.tolist())
-        if {item.strip() for item in named} <= known[column.references] | {"", UNATTRIBUTED if column.allow_unattributed else ""}:
-            continue  # every id it names exists: the common case, checked on the distinct ids only
-        items = values.str.split(LIST_SEPARATOR).explode().str.strip() if column.is_list else values
-        unknown = items.str.fullmatch(ID) & ~items.isin(known[column.references])  # what is no id at all is reported as such
-        if column.allow_unattributed:
-            unknown &= items != UNATTRIBUTED
-        alt = f" or `{UNATTRIBUTED}`" if column.allow_unattributed else ""
-        for index, item in items[unknown].items():
-            problems.append(
-                Problem(
-                    label,
-                    frame.at[index, LINE],
-                    column.name,
-                    f"{shown(item)} is not an id in {labels[column.references]} (add it there{alt}, or fix the spelling)",
-                )
-            )
-    return problems
+def references(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """Every id a cell names exists in the table it refers to, when that table could be read
+    (it reports its own problems). What is no id at all the id rule reports."""
+    for column in table.columns:
+        if column.references in around.referenced:
+            yield Found(column.name, _unknown_ids(rows[column.name], column, around))
 
 
-def check_forecasts(forecasts: pd.DataFrame, label: str) -> list[Problem]:
-    """A probability must lie in its estimative term's range; a horizon follows the forecast."""
-    problems = []
-    number = pd.to_numeric(forecasts["probability"], errors="coerce")
-    terms = forecasts["estimative_term"].map(lambda term: ESTIMATIVE_TERMS.get(term, (None, None)))
-    within = number.between(terms.str[0].astype(float), terms.str[1].astype(float))
-    for row in records(forecasts[~within | (forecasts["horizon"] < forecasts["made_on"])]):  # the rows that may be wrong
-        term, value = row["estimative_term"], row["probability"]
-        try:
-            number = float(value)
-        except ValueError:
-            number = None
-        if term in ESTIMATIVE_TERMS and number is not None and 0 <= number <= 1:
-            low, high = ESTIMATIVE_TERMS[term]
-            if not low <= number <= high:
-                problems.append(
-                    Problem(
-                        label,
-                        row[LINE],
-                        "probability",
-                        f"{value} does not match '{term}' ({low:g} to {high:g}); change the number or the term",
-                    )
-                )
-        made, horizon = parse_date(row["made_on"], "day"), parse_date(row["horizon"], "day")
-        if made and horizon and horizon < made:
-            problems.append(
-                Problem(
-                    label, row[LINE], "horizon", f"{row['horizon']} is before made_on {row['made_on']}; a forecast's horizon follows it"
-                )
-            )
-    return problems
+def _unknown_ids(cells: pd.Series, column: Column, around: Around) -> pd.Series:
+    items = _items(cells) if column.is_list else cells
+    known = _arrow(around.referenced[column.references]["id"])
+    unknown = items[~pc.is_in(_arrow(items), value_set=known).to_numpy(zero_copy_only=False)]
+    unknown = unknown[unknown.str.fullmatch(ID)]
+    alternative = ""
+    if column.allow_unattributed:
+        unknown, alternative = unknown[unknown != UNATTRIBUTED], f" or `{UNATTRIBUTED}`"
+    where = around.labels[column.references]
+    return _say(lambda item: f"{shown(item)} is not an id in {where} (add it there{alternative}, or fix the spelling)", unknown)
 
 
-def check_outcomes(outcomes: pd.DataFrame, forecasts: pd.DataFrame | None, label: str) -> list[Problem]:
-    """A resolved forecast has its date, note and citation, and is not resolved before it was made."""
-    problems = []
-    made = dict(zip(forecasts["id"].tolist(), forecasts["made_on"].tolist())) if forecasts is not None else {}
-    settled, dated = outcomes["outcome"] != "open", outcomes["resolved_on"] != ""
-    made_on = pd.Series([made.get(f, "") for f in outcomes["forecast"].tolist()], index=outcomes.index, dtype=object)
-    early = dated & (outcomes["resolved_on"].astype(object) < made_on)
-    for row in records(outcomes[(settled != dated) | (settled & (outcomes["citation"] == "")) | early]):  # the rows that may be wrong
-        outcome, resolved = row["outcome"], row["resolved_on"]
-        if outcome == "open" and resolved:
-            problems.append(
-                Problem(
-                    label, row[LINE], "resolved_on", f"{shown(resolved)} is set but the outcome is open; clear the date or set the outcome"
-                )
-            )
-        if outcome in OUTCOMES and outcome != "open" and not resolved:
-            problems.append(
-                Problem(
-                    label, row[LINE], "resolved_on", f"is empty; a forecast resolved {outcome} needs the date it was resolved (YYYY-MM-DD)"
-                )
-            )
-        if outcome in (*SCORED_OUTCOMES, "partial") and not row["citation"]:
-            problems.append(
-                Problem(label, row[LINE], "citation", f"is empty; a forecast resolved {outcome} needs the public record it rests on")
-            )
-        made_on = made.get(row["forecast"], "")
-        if resolved and made_on and parse_date(resolved, "day") and parse_date(made_on, "day") and resolved < made_on:
-            problems.append(
-                Problem(
-                    label,
-                    row[LINE],
-                    "resolved_on",
-                    f"{resolved} is before the forecast was made ({made_on}); a forecast cannot resolve before it is made",
-                )
-            )
-    return problems
+def _items(cells: pd.Series) -> pd.Series:
+    """The ids of list cells, each stripped as str.strip() strips, indexed by the line of its cell."""
+    lists = pc.split_pattern(_arrow(cells), LIST_SEPARATOR)
+    items = pc.utf8_trim(pc.list_flatten(lists), WHITESPACE)
+    lines = cells.index.to_numpy()[pc.list_parent_indices(lists).to_numpy()]
+    return pd.Series(pd.array(items, dtype=cells.dtype), index=lines)
 
 
-def normalise_space(text: str) -> str:
-    return " ".join(text.split())
+def probability_bands(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A probability lies in its estimative term's range (ICD 203). The number is read as
+    float() reads it: one refused for how it is written (5e-1) is held against its term too."""
+    values, terms = rows["probability"], rows["estimative_term"]
+    number = _numbers(values, DECIMAL)
+    unusual = number.isna() & (values != "")
+    number[unusual] = [_float(value) for value in values[unusual].tolist()]
+    low, high = (terms.map({term: band[end] for term, band in ESTIMATIVE_TERMS.items()}) for end in (0, 1))
+    wrong = low.notna() & number.between(0, 1) & ~number.between(low, high)
+    yield Found(
+        "probability",
+        _say(
+            lambda value, term: (
+                f"{value} does not match '{term}' ({ESTIMATIVE_TERMS[term][0]:g} to {ESTIMATIVE_TERMS[term][1]:g}); change the number or the term"
+            ),
+            values[wrong],
+            terms[wrong],
+        ),
+    )
 
 
-def check_quotes(motives: pd.DataFrame, sources: pd.DataFrame | None, label: str, archive: Path | None) -> list[Problem]:
-    """Quotes are short and, when an archive of source texts is configured, verbatim."""
-    problems = []
-    texts: dict[str, str | None] = {}
-    if archive is not None and sources is not None:
-        for source_id, name in zip(sources["id"], sources["archive_file"]):
-            path = archive / name if name and _inside(archive, name) else None  # a file outside is never read
-            texts[source_id] = normalise_space(normalised(decode(path.read_bytes()))) if path and path.is_file() else None
-    # Without an archive only a quote's length is checked, and a quote of more than
-    # MAX_QUOTE_WORDS words has more than twice that many characters.
-    long = motives["quote"].str.len() > 2 * MAX_QUOTE_WORDS
-    for row in records(motives if texts else motives[long]):
-        quote = normalise_space(row["quote"])
-        if len(quote.split()) > MAX_QUOTE_WORDS:
-            problems.append(Problem(label, row[LINE], "quote", f"has {len(quote.split())} words; shorten it to at most {MAX_QUOTE_WORDS}"))
-        if row["source"] not in texts:
+def _float(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        return np.nan
+
+
+def horizons(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A forecast's horizon is not before the day it was made."""
+    before = rows[rows["horizon"] < rows["made_on"]]  # as text; whether both are dates is asked of these rows only
+    wrong = before[are_dates(before["horizon"], "day") & are_dates(before["made_on"], "day")]
+    yield Found(
+        "horizon", _say(lambda h, m: f"{h} is before made_on {m}; a forecast's horizon follows it", wrong["horizon"], wrong["made_on"])
+    )
+
+
+def dated_while_open(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """An open forecast has no resolution date."""
+    dated = rows.loc[(rows["outcome"] == "open") & (rows["resolved_on"] != ""), "resolved_on"]
+    yield Found("resolved_on", _say(lambda date: f"{shown(date)} is set but the outcome is open; clear the date or set the outcome", dated))
+
+
+def resolved_without_date(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A resolved forecast has the date it was resolved."""
+    undated = rows.loc[rows["outcome"].isin([o for o in OUTCOMES if o != "open"]) & (rows["resolved_on"] == ""), "outcome"]
+    yield Found(
+        "resolved_on", _say(lambda outcome: f"is empty; a forecast resolved {outcome} needs the date it was resolved (YYYY-MM-DD)", undated)
+    )
+
+
+def resolved_without_citation(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A forecast resolved yes, no or partial cites the public record it rests on."""
+    uncited = rows.loc[rows["outcome"].isin((*SCORED_OUTCOMES, "partial")) & (rows["citation"] == ""), "outcome"]
+    yield Found("citation", _say(lambda outcome: f"is empty; a forecast resolved {outcome} needs the public record it rests on", uncited))
+
+
+def resolved_before_made(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A forecast does not resolve before the day it was made (when forecasts.csv could be read)."""
+    if "forecasts" not in around.referenced:
+        return
+    forecasts = around.referenced["forecasts"].drop_duplicates("id", keep="last")
+    made_on = rows["forecast"].map(pd.Series(forecasts["made_on"].array, index=forecasts["id"].array)).fillna("")
+    early = rows["resolved_on"] < made_on  # as text; whether both are dates is asked of these rows only
+    resolved, made_on = rows.loc[early, "resolved_on"], made_on[early]
+    wrong = are_dates(resolved, "day") & are_dates(made_on, "day")
+    yield Found(
+        "resolved_on",
+        _say(
+            lambda r, m: f"{r} is before the forecast was made ({m}); a forecast cannot resolve before it is made",
+            resolved[wrong],
+            made_on[wrong],
+        ),
+    )
+
+
+def quote_lengths(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A quote has at most MAX_QUOTE_WORDS words."""
+    quotes = rows["quote"]
+    long = quotes[quotes.str.len() > 2 * MAX_QUOTE_WORDS]  # a quote of fewer characters has fewer words
+    words = long.str.count(f"[^{WHITESPACE}]+")  # as str.split() counts them
+    yield Found("quote", _say(lambda n: f"has {n} words; shorten it to at most {MAX_QUOTE_WORDS}", words[words > MAX_QUOTE_WORDS]))
+
+
+def verbatim_quotes(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """With an archive of source texts, a quote appears verbatim in its source's text (spacing
+    aside), and a source quoted has an archived text. Each quote is searched for in its own
+    source's text: this rule goes row by row."""
+    if around.archive is None or "sources" not in around.referenced:
+        return
+    sources = around.referenced["sources"]
+    texts = {source: _archived_text(around.archive, name) for source, name in zip(sources["id"].tolist(), sources["archive_file"].tolist())}
+    unarchived: dict[int, str] = {}
+    absent: dict[int, str] = {}
+    for line, source, quote in zip(rows.index, rows["source"].tolist(), rows["quote"].tolist()):
+        if source not in texts:
             continue
-        text = texts[row["source"]]
-        if text is None:
-            problems.append(
-                Problem(
-                    label,
-                    row[LINE],
-                    "source",
-                    f"{shown(row['source'])} has no archived text in {archive} (set its archive_file in sources.csv)",
-                )
-            )
-        elif quote and quote not in text:
-            problems.append(
-                Problem(label, row[LINE], "quote", f"{shown(quote)} does not appear verbatim in {row['source']}'s text; copy it exactly")
-            )
-    return problems
+        quote = " ".join(quote.split())
+        if texts[source] is None:
+            unarchived[line] = f"{shown(source)} has no archived text in {around.archive} (set its archive_file in sources.csv)"
+        elif quote and quote not in texts[source]:
+            absent[line] = f"{shown(quote)} does not appear verbatim in {source}'s text; copy it exactly"
+    yield Found("source", pd.Series(unarchived, dtype=object))
+    yield Found("quote", pd.Series(absent, dtype=object))
+
+
+def _archived_text(archive: Path, name: str) -> str | None:
+    """The text of archive/name, read as the tables are and with its spacing made single; None
+    when there is no such file inside the archive (a file outside is never read)."""
+    path = archive / name if name and _inside(archive, name) else None
+    return " ".join(normalised(decode(path.read_bytes())).split()) if path and path.is_file() else None
 
 
 def _inside(folder: Path, name: str) -> bool:
@@ -326,14 +411,29 @@ def _inside(folder: Path, name: str) -> bool:
         return False
 
 
-def check_archive_files(sources: pd.DataFrame, label: str, archive: Path) -> list[Problem]:
+def archive_files(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
     """Every archive_file names a file inside source_archive (symlinks followed).
 
-    The quote check reads these files: an archive_file of ../../../../etc/passwd would have
-    it read that file, and pass a quote copied from it as verbatim.
+    The quote rule reads these files: an archive_file of ../../../../etc/passwd would have
+    it read that file, and pass a quote copied from it as verbatim. Each name is looked up
+    in the file system: this rule goes row by row.
     """
-    return [
-        Problem(label, line, "archive_file", f"{shown(name)} lies outside source_archive (name a file inside it)")
-        for name, line in zip(sources["archive_file"].tolist(), sources[LINE].tolist())
-        if name and not HIDDEN.search(name) and not _inside(archive, name)  # a hidden character is reported as such
-    ]
+    if around.archive is None:
+        return
+    names = rows["archive_file"]
+    named = names[(names != "") & ~names.str.contains(HIDDEN.pattern)]  # a hidden character is reported as such
+    outside = named[[not _inside(around.archive, name) for name in named.tolist()]]
+    yield Found("archive_file", _say(lambda name: f"{shown(name)} lies outside source_archive (name a file inside it)", outside))
+
+
+ROW_RULES: dict[str, list[RowRule]] = {
+    "forecasts": [probability_bands, horizons],
+    "outcomes": [dated_while_open, resolved_without_date, resolved_without_citation, resolved_before_made],
+    "motives": [quote_lengths, verbatim_quotes],
+    "sources": [archive_files],
+}
+"""The row rules of each table, besides those every table has (row_rules)."""
+
+
+def row_rules(table: Table) -> list[RowRule]:
+    return [unique_keys, references, *ROW_RULES.get(table.name, [])]

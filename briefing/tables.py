@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from briefing.problems import INVISIBLE, Problem, character, escaped
@@ -127,11 +128,11 @@ def _read_plain(text: str, table: Table, columns: list[str] | None = None) -> pd
     lines = text.count("\n") + (not text.endswith("\n"))
     if arrow.num_rows != lines - 1 or arrow.num_rows == 0 or arrow.column_names != (columns or table.column_names):
         return None
+    for index, (name, cells) in enumerate(zip(arrow.column_names, arrow.columns)):
+        trimmed = pc.utf8_trim(cells, WHITESPACE)  # spreadsheet padding, trimmed as the line-by-line reader's str.strip() trims it
+        if not trimmed.equals(cells):
+            arrow = arrow.set_column(index, name, trimmed)
     frame = arrow.to_pandas().astype(TEXT)
-    for name in frame.columns:
-        ends = pd.concat([frame[name].str[:1], frame[name].str[-1:]])
-        if ends.isin(list(WHITESPACE)).any():  # spreadsheet padding, trimmed as the line-by-line reader does
-            frame[name] = pd.array([cell.strip() for cell in frame[name].tolist()], dtype=TEXT)
     if not (frame != "").any(axis=1).all():
         return None  # a blank record: the line-by-line reader skips it
     return frame.assign(**{LINE: range(2, len(frame) + 2)})
@@ -144,7 +145,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _empty(table: Table) -> pd.DataFrame:
-    return pd.DataFrame(columns=[*table.column_names, LINE])
+    """A table of no rows, typed as a table read is."""
+    return pd.DataFrame({name: pd.Series(dtype=TEXT) for name in table.column_names} | {LINE: pd.Series(dtype=int)})
 
 
 def _header_problems(label: str, header: list[str], table: Table) -> list[Problem]:

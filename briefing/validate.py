@@ -5,25 +5,18 @@ dataset is clean.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from briefing import rules
 from briefing.problems import DataError, Problem
-from briefing.rules import check_archive_files, check_forecasts, check_outcomes, check_quotes, check_references, validate_table
-from briefing.schema import (
-    TABLES,
-    TABLES_BY_NAME,
-)
-from briefing.tables import read_csv, typed
+from briefing.schema import TABLES, TABLES_BY_NAME, Column, Table
+from briefing.tables import LINE, read_csv, typed
 
 REFERENCED_COLUMNS = {("motives", "sources"): ["archive_file"], ("outcomes", "forecasts"): ["made_on"]}
-"""What a table's checks read of the tables it references, besides their ids."""
-
-
-def _readable(problems: list[Problem]) -> bool:
-    """No problem with the file as a whole: its rows can be checked against other tables."""
-    return not any(p.line in (None, 1) for p in problems)
+"""What a table's rules read of the tables it references, besides their ids."""
 
 
 def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.DataFrame:
@@ -35,26 +28,41 @@ def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.Dat
     table = TABLES_BY_NAME[name]
     labels = {t.name: str(data_dir / t.filename) for t in TABLES}
     frame, problems = read_csv(data_dir / table.filename, labels[name], table)
-    problems += validate_table(frame, table, labels[name])
     if _readable(problems):
-        others = {}
+        referenced = {}
         for target in table.references:
             needed = ["id", *REFERENCED_COLUMNS.get((name, target), [])]
             other, found = read_csv(data_dir / f"{target}.csv", labels[target], TABLES_BY_NAME[target], needed)
             if _readable(found):
-                others[target] = other
-        problems += check_references(frame, table, labels[name], {t: set(f["id"].tolist()) for t, f in others.items()}, labels)
-        if name == "forecasts":
-            problems += check_forecasts(frame, labels[name])
-        if name == "motives":
-            problems += check_quotes(frame, others.get("sources"), labels[name], archive)
-        if name == "sources" and archive is not None:
-            problems += check_archive_files(frame, labels[name], archive)
-        if name == "outcomes":
-            problems += check_outcomes(frame, others.get("forecasts"), labels[name])
+                referenced[target] = other
+        problems += table_problems(frame.set_index(LINE), table, labels[name], rules.Around(labels, referenced, archive))
     if problems:
         raise DataError(problems)
     return typed(frame, table)
+
+
+def _readable(problems: list[Problem]) -> bool:
+    """No problem with the file as a whole: its rows can be checked, and against other tables."""
+    return not any(p.line in (None, 1) for p in problems)
+
+
+def table_problems(rows: pd.DataFrame, table: Table, label: str, around: rules.Around) -> list[Problem]:
+    """Every problem the rules find in a table's rows (indexed by line)."""
+    found = [(column.name, messages) for column in table.columns for messages in _column_problems(rows, column)]
+    found += [(f.column, f.messages) for rule in rules.row_rules(table) for f in rule(rows, table, around)]
+    return [Problem(label, line, column, message) for column, messages in found for line, message in messages.items()]
+
+
+def _column_problems(rows: pd.DataFrame, column: Column) -> Iterator[pd.Series]:
+    """What the cell rules find in a column: each cell is reported by the first rule it breaks."""
+    cells = rows[column.name]
+    yield rules.required(cells, column, rows)
+    cells = cells[cells != ""]
+    for rule in rules.cell_rules(column):
+        messages = rule(cells, column, rows)
+        if not messages.empty:
+            yield messages
+            cells = cells[~cells.index.isin(messages.index)]
 
 
 def load_dataset(data_dir: Path, archive: Path | None = None) -> dict[str, pd.DataFrame]:
