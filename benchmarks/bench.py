@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from briefing import __main__ as cli  # noqa: E402
 from briefing import provenance  # noqa: E402
-from briefing.load import csv_text  # noqa: E402
 from briefing.provenance import PIPELINE  # noqa: E402
+from briefing.tables import csv_text  # noqa: E402
 from briefing.verify import copy_pipeline  # noqa: E402
 
 PYTHON = sys.executable

@@ -36,7 +36,7 @@ def cmd_pdf(args) -> int:
 
 def cmd_verify(args) -> int:
     from briefing import verify
-    from briefing.load import DataError
+    from briefing.problems import DataError
 
     try:
         trust = Path(args.trust).read_bytes() if args.trust else None

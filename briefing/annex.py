@@ -14,8 +14,8 @@ import pandas as pd
 
 from briefing import html
 from briefing.context import asserters, display_date, edition_view, ranked_forecasts, source_rows, with_outcomes
-from briefing.load import id_list, records
 from briefing.stage import read_dataset, stage, write_text
+from briefing.tables import id_list, records
 
 ANNEX_ROWS_PER_TABLE = 100
 """The annex sets its lists as tables of this many rows: WeasyPrint lays out one table of

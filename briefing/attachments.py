@@ -13,9 +13,10 @@ import yaml
 
 from briefing import docs
 from briefing.context import edition_view
-from briefing.load import csv_text, read_narrative, untyped
+from briefing.narrative import narrative_paths, read_narrative
 from briefing.schema import TABLES
-from briefing.stage import narrative_paths, read_dataset, stage, write_text
+from briefing.stage import read_dataset, stage, write_text
+from briefing.tables import csv_text, untyped
 
 
 def carried_config(reports: list[dict], issuer: str, caps: dict[str, int]) -> dict:

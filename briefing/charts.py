@@ -14,9 +14,10 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from briefing.context import display_date
-from briefing.load import FIRST_DAY, records
+from briefing.dates import FIRST_DAY
 from briefing.schema import EVENT_CATEGORIES
 from briefing.stage import read_json, stage, write_text
+from briefing.tables import records
 
 # Okabe-Ito hues, darkened to 4.5:1 contrast with white text: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#C15100", "#0072B2", "#A35B84", "#00845D", "#9B6900")))  # as the badges in screen.css

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from briefing.load import DataError, Problem, shown
+from briefing.problems import DataError, Problem, shown
 from briefing.schema import LIST_SEPARATOR
 
 TOKEN = "citation"

@@ -9,7 +9,9 @@ from pathlib import Path
 import yaml
 
 from briefing import documents
-from briefing.load import SLUG, DataError, Problem, parse_date, shown, year_problem
+from briefing.dates import parse_date, year_problem
+from briefing.problems import DataError, Problem, shown
+from briefing.rules import SLUG
 from briefing.schema import NARRATIVE_PARTS
 
 REQUIRED_SETTINGS = ("id", "title", "as_of", "edition", "template", "narrative")

@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 
 from briefing import citations, provenance, scoring
-from briefing.load import FIRST_DAY, id_list, parse_date, records
+from briefing.dates import FIRST_DAY, parse_date
+from briefing.narrative import narrative_paths, read_parts
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
-from briefing.stage import narrative_paths, read_dataset, read_narrative_parts, stage, write_text
+from briefing.stage import read_dataset, stage, write_text
+from briefing.tables import id_list, records
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
@@ -365,7 +367,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
 def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
     """The context stage: what one report shows (settings: its config entry as JSON), from the
     validated tables and its narrative, which may cite only sources known by its date."""
-    narrative = read_narrative_parts(narrative_files)
+    narrative = read_parts(narrative_files)
     built = build_context(read_dataset(dataset), json.loads(settings), narrative, issuer, caps)
     # The sources listed are every source the narrative cites that the edition knows (plus
     # those the shown rows cite): a citation not among them is one the report cannot make.

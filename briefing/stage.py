@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefing.load import TEXT, DataError, read_narrative
+from briefing.problems import DataError
 from briefing.schema import TABLES_BY_NAME
+from briefing.tables import TEXT
 
 
 class StageFailed(Exception):
@@ -112,21 +113,3 @@ def read_dataset(paths: list[str]) -> dict[str, pd.DataFrame]:
                 frame[column.name] = frame[column.name].astype(object)
         tables[path.stem] = frame
     return tables
-
-
-def narrative_paths(files: list[str]) -> dict[str, Path]:
-    """A report's Markdown files (NAME.md) by part, as the narrative's variables name them."""
-    return {Path(path).stem.replace("-", "_"): Path(path) for path in files}
-
-
-def read_narrative_parts(files: list[str]) -> dict[str, str]:
-    """Each part's text, by part, or one DataError with the problems of every part."""
-    texts, problems = {}, []
-    for part, path in narrative_paths(files).items():
-        try:
-            texts[part] = read_narrative(path, str(path))
-        except DataError as error:
-            problems += error.problems
-    if problems:
-        raise DataError(problems)
-    return texts

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from briefing.load import csv_text
 from briefing.schema import ESTIMATIVE_TERMS, EVENT_CATEGORIES, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES
+from briefing.tables import csv_text
 
 PER_SCALE = {"sources": 30, "actors": 15, "analysts": 10, "hypotheses": 12, "events": 100, "motives": 40, "forecasts": 20}
 START = dt.date(2017, 1, 1)

@@ -1,12 +1,82 @@
-"""The validate stage: one table of data/ checked (with the ids it names in the tables beside it)
-and handed on typed, or every problem with it, named by file, line and column."""
+"""The validate stage: one table read, checked with its rules and against the tables it
+references, and handed on typed; or every problem at once, named by file, line and column.
+Nothing is rendered until the whole dataset is clean.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from briefing.load import LINE, DataError, Problem, load_table
+import pandas as pd
+
+from briefing import rules
+from briefing.problems import DataError, Problem
+from briefing.schema import TABLES, TABLES_BY_NAME, Column, Table
 from briefing.stage import stage, write_table
+from briefing.tables import LINE, read_csv, typed
+
+REFERENCED_COLUMNS = {("motives", "sources"): ["archive_file"], ("outcomes", "forecasts"): ["made_on"]}
+"""What a table's rules read of the tables it references, besides their ids."""
+
+
+def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.DataFrame:
+    """One table, validated and typed, checked against the tables it references.
+
+    Raises DataError with every problem. A referenced table that cannot be read is not
+    reported here: its own validation reports it.
+    """
+    table = TABLES_BY_NAME[name]
+    labels = {t.name: str(data_dir / t.filename) for t in TABLES}
+    frame, problems = read_csv(data_dir / table.filename, labels[name], table)
+    if _readable(problems):
+        referenced = {}
+        for target in table.references:
+            needed = ["id", *REFERENCED_COLUMNS.get((name, target), [])]
+            other, found = read_csv(data_dir / f"{target}.csv", labels[target], TABLES_BY_NAME[target], needed)
+            if _readable(found):
+                referenced[target] = other
+        problems += table_problems(frame.set_index(LINE), table, labels[name], rules.Around(labels, referenced, archive))
+    if problems:
+        raise DataError(problems)
+    return typed(frame, table)
+
+
+def _readable(problems: list[Problem]) -> bool:
+    """No problem with the file as a whole: its rows can be checked, and against other tables."""
+    return not any(p.line in (None, 1) for p in problems)
+
+
+def table_problems(rows: pd.DataFrame, table: Table, label: str, around: rules.Around) -> list[Problem]:
+    """Every problem the rules find in a table's rows (indexed by line)."""
+    found = [(column.name, messages) for column in table.columns for messages in _column_problems(rows, column)]
+    found += [(f.column, f.messages) for rule in rules.row_rules(table) for f in rule(rows, table, around)]
+    return [Problem(label, line, column, message) for column, messages in found for line, message in messages.items()]
+
+
+def _column_problems(rows: pd.DataFrame, column: Column) -> Iterator[pd.Series]:
+    """What the cell rules find in a column: each cell is reported by the first rule it breaks."""
+    cells = rows[column.name]
+    yield rules.required(cells, column, rows)
+    cells = cells[cells != ""]
+    for rule in rules.cell_rules(column):
+        messages = rule(cells, column, rows)
+        if not messages.empty:
+            yield messages
+            cells = cells[~cells.index.isin(messages.index)]
+
+
+def load_dataset(data_dir: Path, archive: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of data_dir; raises one DataError listing the problems of all of them."""
+    tables, problems = {}, []
+    for table in TABLES:
+        try:
+            tables[table.name] = load_table(data_dir, table.name, archive)
+        except DataError as error:
+            problems += error.problems
+    if problems:
+        raise DataError(problems)
+    return tables
 
 
 @stage

@@ -37,9 +37,14 @@ from pypdf.errors import LimitReachedError
 from briefing import context, documents, provenance
 from briefing.attachments import carried_config
 from briefing.config import quoted, read_yaml
+from briefing.dates import parse_date
 from briefing.docs import DATAPACKAGE
-from briefing.load import SLUG, DataError, csv_text, load_dataset, parse_date, read_narrative, untyped
+from briefing.narrative import read_narrative
+from briefing.problems import DataError
+from briefing.rules import SLUG
 from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
+from briefing.tables import csv_text, untyped
+from briefing.validate import load_dataset
 
 MB = 2**20
 MAX_PDF = 256 * MB

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from helpers import rows, set_cell, write_rows
 
-from briefing.load import shown
+from briefing.problems import shown
 
 ACCEPTED: list[str] = []
 

@@ -8,7 +8,7 @@ import pytest
 from helpers import set_cell
 
 from briefing.context import build_context, display_date, events_as_of, explanation_matrix, significant_events
-from briefing.load import load_dataset
+from briefing.validate import load_dataset
 
 REPORT = {"id": "test", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused"}
 NARRATIVE = {"bottom_line": "BLUF", "key_judgments": "- KJ"}

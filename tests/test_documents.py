@@ -31,5 +31,10 @@ def test_the_settings_check_names_a_missing_template_of_any_document(tmp_path: P
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     config["reports"][0]["annex"] = True
     problems = [str(p) for p in check_config(config, tmp_path)]
-    assert "config.yaml: reports[1].template: 'briefing' has no templates/briefing-summary.html.j2, which its summary needs; add it" in problems
-    assert "config.yaml: reports[1].annex: is true but templates/briefing-annex.html.j2 does not exist; add it or set annex: false" in problems
+    assert (
+        "config.yaml: reports[1].template: 'briefing' has no templates/briefing-summary.html.j2, which its summary needs; add it"
+        in problems
+    )
+    assert (
+        "config.yaml: reports[1].annex: is true but templates/briefing-annex.html.j2 does not exist; add it or set annex: false" in problems
+    )

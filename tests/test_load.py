@@ -8,22 +8,14 @@ import unicodedata
 import pytest
 from helpers import rows, set_cell, write_rows
 
-from briefing import load
-from briefing.load import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    MAX_NARRATIVE_BYTES,
-    WHITESPACE,
-    DataError,
-    Problem,
-    check_citations,
-    id_list,
-    load_dataset,
-    load_table,
-    parse_date,
-    read_narrative,
-)
+from briefing import tables
+from briefing.citations import problems as citation_problems
+from briefing.dates import FIRST_YEAR, LAST_YEAR, parse_date
+from briefing.narrative import MAX_NARRATIVE_BYTES, read_narrative
+from briefing.problems import DataError, Problem, shown
 from briefing.schema import LIST_SEPARATOR, TABLES
+from briefing.tables import WHITESPACE, id_list
+from briefing.validate import load_dataset, load_table
 
 
 def problems(data_dir, archive=None) -> list[str]:
@@ -369,7 +361,7 @@ def test_tabs_and_line_breaks_inside_a_cell_are_text(data_dir):
 )
 def test_an_id_that_only_looks_right_names_the_character_and_the_id_it_resembles(data_dir, value, message):
     line = set_cell(data_dir / "motives.csv", "m01", "actor", value)
-    assert problems(data_dir) == [f"{data_dir}/motives.csv:{line}: column 'actor': {load.shown(value)} is not an id: {message}"]
+    assert problems(data_dir) == [f"{data_dir}/motives.csv:{line}: column 'actor': {shown(value)} is not an id: {message}"]
 
 
 def test_an_id_in_a_list_that_only_looks_right_is_reported_once(data_dir):
@@ -389,7 +381,7 @@ def test_a_decomposed_accent_is_composed_then_named(data_dir):
 
 
 def test_messages_show_invisible_characters_as_escapes():
-    assert load.shown("a\u202eb\x00c\nd\U000e0041") == "'a\\u202eb\\u0000c\\nd\\U000e0041'"
+    assert shown("a\u202eb\x00c\nd\U000e0041") == "'a\\u202eb\\u0000c\\nd\\U000e0041'"
 
 
 @pytest.mark.parametrize("crlf", [False, True], ids=["fast reader", "line-by-line reader"])
@@ -404,7 +396,7 @@ def test_text_is_read_in_composed_form_by_either_reader(data_dir, crlf):
 
 def test_composed_data_loads_byte_for_byte_as_it_did_without_normalising(data_dir, monkeypatch):
     loaded = {t.name: load_table(data_dir, t.name).to_json(orient="split", force_ascii=False) for t in TABLES}
-    monkeypatch.setattr(load, "normalised", lambda text: text)
+    monkeypatch.setattr(tables, "normalised", lambda text: text)
     assert loaded == {t.name: load_table(data_dir, t.name).to_json(orient="split", force_ascii=False) for t in TABLES}
 
 
@@ -503,12 +495,15 @@ SOURCES = {"effner-2020", "ayaz-scfr-2020"}
 
 def test_a_citation_over_two_lines_is_checked_and_reported_where_each_id_sits():
     text = "Intro.\n\nA claim [@effner-2020;\n  @no-such-source; @ayaz-scfr-2020;\n@another] and more.\n"
-    assert [(p.line, p.message.split("'")[1]) for p in check_citations(text, "kj.md", SOURCES)] == [(4, "@no-such-source"), (5, "@another")]
+    assert [(p.line, p.message.split("'")[1]) for p in citation_problems(text, "kj.md", SOURCES)] == [
+        (4, "@no-such-source"),
+        (5, "@another"),
+    ]
 
 
 def test_a_citation_on_one_line_is_reported_as_before():
     text = "Line one.\r\nLine two [@effner-2020; @ghost] and [@ayaz-scfr-2020].\n"
-    assert [str(p) for p in check_citations(text, "kj.md", SOURCES)] == [
+    assert [str(p) for p in citation_problems(text, "kj.md", SOURCES)] == [
         "kj.md:2: citation '@ghost' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
     ]
 

@@ -11,8 +11,10 @@ from helpers import rows, write_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefing.load import WHITESPACE, DataError, _read_lines, _read_plain, csv_text, load_dataset
+from briefing.problems import DataError
 from briefing.schema import TABLES, TABLES_BY_NAME
+from briefing.tables import WHITESPACE, _read_lines, _read_plain, csv_text
+from briefing.validate import load_dataset
 
 COLUMNS = [(t.name, c.name) for t in TABLES for c in t.columns]
 

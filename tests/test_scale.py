@@ -14,9 +14,9 @@ import yaml
 from conftest import ROOT
 from pypdf import PdfReader
 
-from briefing.load import load_dataset
 from briefing.provenance import PIPELINE
 from briefing.synth import PER_SCALE, synthetic_tables, write_project_data
+from briefing.validate import load_dataset
 from briefing.verify import copy_pipeline
 
 

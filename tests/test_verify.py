@@ -17,7 +17,7 @@ from pypdf.generic import TextStringObject
 
 from briefing import verify
 from briefing.config import quoted, read_yaml
-from briefing.load import DataError
+from briefing.problems import DataError
 
 NAMES = "(data/<table>.csv, data/datapackage.json, narrative/<report>/<part>.md, config.yaml, manifest.json)"
 

@@ -1,0 +1,51 @@
+"""The dates the data holds: their forms by precision, the years allowed, and how they are read,
+one at a time (parse_date) or a column at once (are_dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from briefing.problems import shown
+
+DATE_FORMS = {
+    "day": ("YYYY-MM-DD", r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    "month": ("YYYY-MM", r"[0-9]{4}-[0-9]{2}"),
+    "year": ("YYYY", r"[0-9]{4}"),
+}
+FIRST_DAY = {"day": "", "month": "-01", "year": "-01-01"}
+"""What turns a date of each precision into the first day of its period (YYYY-MM-DD)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Every date lies in these years (both included). A year outside is a slip of the keyboard
+(0000, 2202), and the later stages may then count on any date being a day pandas can hold."""
+
+
+def parse_date(text: str, precision: str) -> dt.date | None:
+    """First day of the period a date names, or None when it does not parse in that form or
+    lies outside the years FIRST_YEAR to LAST_YEAR."""
+    _, pattern = DATE_FORMS[precision]
+    if not re.fullmatch(pattern, text) or not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        return None
+    padded = text + FIRST_DAY[precision]
+    try:
+        return dt.date.fromisoformat(padded)
+    except ValueError:
+        return None
+
+
+def are_dates(texts: pd.Series, precision: str) -> pd.Series:
+    """Which texts parse_date reads as dates of this precision, found column-wise: the same
+    form and years, and a day the calendar has (pandas reads a million in a fraction of a second)."""
+    _, pattern = DATE_FORMS[precision]
+    written = texts.str.fullmatch(pattern) & (texts >= f"{FIRST_YEAR:04d}") & (texts < f"{LAST_YEAR + 1:04d}")
+    padded = texts + FIRST_DAY[precision] if FIRST_DAY[precision] else texts
+    return written & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
+
+
+def year_problem(text: str, precision: str) -> str | None:
+    """Why a date written in the form of its precision is refused all the same, or None."""
+    if re.fullmatch(DATE_FORMS[precision][1], text) and not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        return f"{shown(text)} is outside the years {FIRST_YEAR} to {LAST_YEAR} (check the year)"
+    return None

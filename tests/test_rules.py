@@ -1,0 +1,103 @@
+"""The rules, each on a small table built here: a rule checks whole columns and gives the
+message for each line at fault; a cell is reported by the first cell rule it breaks."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing import rules
+from briefing.dates import DATE_FORMS, are_dates, parse_date
+from briefing.problems import shown
+from briefing.schema import LIST_SEPARATOR, MAX_QUOTE_WORDS, Column, Table
+from briefing.tables import TEXT, WHITESPACE
+from briefing.validate import table_problems
+
+
+def column(*values: str) -> pd.Series:
+    """Cells of one column, indexed by line as validate.py indexes them (the header is line 1)."""
+    return pd.Series(values, index=range(2, len(values) + 2), dtype=TEXT)
+
+
+def found(table: Table, **columns: pd.Series) -> list[str]:
+    rows = pd.DataFrame(columns)
+    return sorted(str(p) for p in table_problems(rows, table, "t.csv", rules.Around({}, {}, None)))
+
+
+def test_a_rule_gives_the_message_for_each_line_at_fault():
+    precision = Column("precision", "enum", choices=("day", "month"))
+    assert rules.choices(column("day", "week", "month"), precision, None).to_dict() == {3: "'week' is not allowed (use one of: day, month)"}
+
+
+def test_a_cell_is_reported_by_the_first_rule_it_breaks_only():
+    table = Table("t", (Column("id", "id", max_length=8), Column("text", max_length=5)))
+    assert found(table, id=column("Not-A-Slug!"), text=column("=\x00formula")) == [
+        "t.csv:2: column 'id': is 11 characters long; shorten it to at most 8",
+        "t.csv:2: column 'text': U+0000 NULL at character 2 is not allowed (delete it: it hides or reorders text)",
+    ]
+
+
+def test_an_empty_cell_is_judged_only_by_whether_it_is_required():
+    table = Table("t", (Column("id", "id"), Column("kind", "enum", choices=("a",), required=False), Column("need", "enum", choices=("a",))))
+    assert found(table, id=column("x"), kind=column(""), need=column("")) == ["t.csv:2: column 'need': is empty; it is required"]
+
+
+def test_a_row_rule_reports_what_it_finds_whatever_the_cell_rules_found():
+    table = Table(
+        "outcomes",
+        (
+            Column("forecast", "id"),
+            Column("outcome", "enum", choices=("open",)),
+            Column("resolved_on", "day"),
+            Column("citation", required=False),
+        ),
+        key="forecast",
+    )
+    assert found(table, forecast=column("f1"), outcome=column("open"), resolved_on=column("2021-13-01"), citation=column("")) == [
+        "t.csv:2: column 'resolved_on': '2021-13-01' is not a date (use YYYY-MM-DD)",
+        "t.csv:2: column 'resolved_on': '2021-13-01' is set but the outcome is open; clear the date or set the outcome",
+    ]
+
+
+LIST_TEXT = st.text(
+    alphabet=st.sampled_from(["a", "b", "-", "A", LIST_SEPARATOR, " ", "\u3000", "\xa0", "\t", "\u0430"]), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cell=LIST_TEXT.map(str.strip).filter(bool))
+def test_a_list_of_ids_is_wrong_when_an_item_stripped_is_no_id_and_names_the_first(cell):
+    items = [item.strip() for item in cell.split(LIST_SEPARATOR)]
+    wrong = [item for item in items if not rules.SLUG.match(item)]
+    messages = rules.ids(column(cell), Column("actors", "id", is_list=True), None)
+    assert list(messages.index) == ([2] if wrong else [])
+    assert all(message.startswith(f"{shown(wrong[0])} is not an id") for message in messages)
+
+
+DATE_TEXT = st.text(alphabet=st.sampled_from("0123456789-"), min_size=4, max_size=10) | st.sampled_from(
+    ["2020-02-29", "2021-02-29", "1900-02-29", "2000-02-29", "1899-12-31", "2100-12-31", "2101-01", "0000", "2020-04-31"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(DATE_TEXT, min_size=1, max_size=8), precision=st.sampled_from(list(DATE_FORMS)))
+def test_dates_are_read_column_wise_as_parse_date_reads_them_one_at_a_time(texts, precision):
+    assert are_dates(column(*texts), precision).tolist() == [parse_date(t, precision) is not None for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(digits=st.text(alphabet="0123456789.", min_size=1, max_size=25).filter(lambda t: t.count(".") <= 1 and not t.endswith(".")))
+def test_a_probability_is_read_as_float_reads_it(digits):
+    wrong = rules.probabilities(column(digits), Column("probability", "probability"), None)
+    assert (2 in wrong) == (not 0 <= float(digits) <= 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.text(alphabet="ab", min_size=1, max_size=3), min_size=25, max_size=40), spaces=st.sampled_from(list(WHITESPACE)))
+def test_a_quote_s_words_are_counted_as_str_split_counts_them(words, spaces):
+    quote = spaces.join(words)
+    table = Table("motives", (Column("quote"),))
+    [found_] = rules.quote_lengths(pd.DataFrame({"quote": column(quote)}), table, rules.Around({}, {}, None))
+    expected = {2: f"has {len(words)} words; shorten it to at most {MAX_QUOTE_WORDS}"} if len(words) > MAX_QUOTE_WORDS else {}
+    assert found_.messages.to_dict() == expected
