@@ -32,27 +32,32 @@ class Column:
     """
 
     name: str
-    kind: str
-    required: bool
-    choices: tuple[str, ...]
-    is_list: bool
-    references: str | None  # table whose id this column holds
-    allow_unattributed: bool  # may hold UNATTRIBUTED instead of a reference
-    precision_column: str | None  # for kind == "date"
-    minimum: int | float | None
-    maximum: int | float | None
-    max_length: int  # characters: a longer cell is a paste gone wrong, not prose for a briefing
-    description: str
+    kind: str = "text"
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    is_list: bool = False
+    references: str | None = None  # table whose id this column holds
+    allow_unattributed: bool = False  # may hold UNATTRIBUTED instead of a reference
+    precision_column: str | None = None  # for kind == "date"
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    max_length: int = 2000  # characters: a longer cell is a paste gone wrong, not prose for a briefing
+    description: str = ""
 
 
 @dataclass(frozen=True)
 class Table:
+    """One table: its file is data/<name>.csv (the resource's path in the descriptor)."""
+
     name: str
-    filename: str
     columns: tuple[Column, ...]
-    key: str
-    may_be_empty: bool  # a header with no rows is valid
-    description: str
+    key: str = "id"
+    may_be_empty: bool = False  # a header with no rows is valid
+    description: str = ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
 
     @property
     def column_names(self) -> list[str]:
@@ -124,9 +129,10 @@ def _table(resource: dict, package: dict) -> Table:
     """The Table a resource of the descriptor describes; its primary key is one field."""
     schema = resource["schema"]
     (key,) = [schema["primaryKey"]] if isinstance(schema["primaryKey"], str) else schema["primaryKey"]
+    if resource["path"] != f"{resource['name']}.csv":
+        raise ValueError(f"{DESCRIPTOR_PATH}: resource {resource['name']!r} has path {resource['path']!r}; a table's file is <name>.csv")
     return Table(
         name=resource["name"],
-        filename=resource["path"],
         columns=tuple(_column(field, schema, package) for field in schema["fields"]),
         key=key,
         may_be_empty=resource.get("briefing:mayBeEmpty", False),
