@@ -29,6 +29,7 @@ from briefing.dates import DATE_FORMS, are_dates, year_problem
 from briefing.problems import HIDDEN, character, hidden_problem, shown
 from briefing.schema import (
     ESTIMATIVE_TERMS,
+    ID_PATTERN,
     LIST_SEPARATOR,
     MAX_QUOTE_WORDS,
     OUTCOMES,
@@ -39,10 +40,8 @@ from briefing.schema import (
 )
 from briefing.tables import WHITESPACE, decode, normalised
 
-ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-"""An id (a slug), as a pattern that Python's re and Arrow's RE2 read alike."""
-SLUG = re.compile(rf"^{ID}\Z")
-IDS = rf"{ID}(?:[{WHITESPACE}]*{re.escape(LIST_SEPARATOR)}[{WHITESPACE}]*{ID})*"
+SLUG = re.compile(rf"^{ID_PATTERN}\Z")
+IDS = rf"{ID_PATTERN}(?:[{WHITESPACE}]*{re.escape(LIST_SEPARATOR)}[{WHITESPACE}]*{ID_PATTERN})*"
 """A list of ids as a (stripped) cell holds it: ids separated by LIST_SEPARATOR, with any
 whitespace around each, which is what str.strip() takes off an item."""
 WHOLE_NUMBER = r"[+-]?[0-9]+"
@@ -127,7 +126,7 @@ def ids(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
     """An id is a slug, and so is each id of a list. One that only looks right (a Cyrillic а,
     a zero-width space, an accent) is named by the character at fault and the id it resembles.
     (UNATTRIBUTED is itself a slug: the reference rule is where it differs from an analyst's id.)"""
-    wrong = cells[~cells.str.fullmatch(IDS if column.is_list else ID)]
+    wrong = cells[~cells.str.fullmatch(IDS if column.is_list else ID_PATTERN)]
     if not column.is_list:
         return _say(lambda item: _not_an_id(item, ""), wrong)
     return _say(lambda cell: _not_an_id(_first_wrong_id(cell), f" separated by '{LIST_SEPARATOR}'"), wrong)
@@ -274,7 +273,7 @@ def _unknown_ids(cells: pd.Series, column: Column, around: Around) -> pd.Series:
     items = _items(cells) if column.is_list else cells
     known = _arrow(around.referenced[column.references]["id"])
     unknown = items[~pc.is_in(_arrow(items), value_set=known).to_numpy(zero_copy_only=False)]
-    unknown = unknown[unknown.str.fullmatch(ID)]
+    unknown = unknown[unknown.str.fullmatch(ID_PATTERN)]
     alternative = ""
     if column.allow_unattributed:
         unknown, alternative = unknown[unknown != UNATTRIBUTED], f" or `{UNATTRIBUTED}`"

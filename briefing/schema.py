@@ -171,6 +171,8 @@ DESCRIPTOR = read_descriptor()
 TABLES: tuple[Table, ...] = tables(DESCRIPTOR)
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
+ID_PATTERN: str = DESCRIPTOR["briefing:idPattern"]
+"""What an id is (a slug), as a pattern that Python's re and Arrow's RE2 read alike."""
 LIST_SEPARATOR: str = _shared((f["delimiter"] for f in _fields(DESCRIPTOR) if f["type"] == "list"), "list delimiters")
 """Separator between items of a list inside one cell (e.g. `kim-jong-un;moon-jae-in`)."""
 
