@@ -210,7 +210,7 @@ def measure(work: Path, scales: list[int], annex_scales: list[int]) -> dict:
         print(f"validation + context at {scale:,}x ...", flush=True)
         data = synthetic(scale, work / f"synth-{scale}")
         shutil.rmtree(data / "build", ignore_errors=True)
-        copy_pipeline(("briefing",), ROOT, data)
+        copy_pipeline(("briefing", "schemas"), ROOT, data)  # the package and the data model it reads
         _, result = timed([PYTHON, "-c", STAGES, str(ROOT / "schemas" / "config.schema.yaml")], data)
         figures = json.loads(result.stdout.strip().splitlines()[-1])
         with open(data / "data" / "events.csv", encoding="utf-8") as f:
