@@ -72,11 +72,12 @@ def printable(text: str, limit: int = 200) -> str:
 
 
 def copy_pipeline(names: tuple[str, ...], source: Path, target: Path) -> None:
-    """Copy the named files and folders of a checkout (without Python caches) into target."""
+    """Copy the named files and folders of a checkout (without Python caches) into target, over
+    what is there (make bench reuses its folders of synthetic data)."""
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         if (source / name).is_dir():
-            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
         else:
             shutil.copy2(source / name, target / name)
 
