@@ -66,9 +66,9 @@ start = time.perf_counter()
 import yaml
 from briefing import context, validate
 from briefing.schema import TABLES
-from snakemake.utils import validate
+from snakemake.utils import validate as validate_config
 config = yaml.safe_load(open("config.yaml"))
-validate(config, sys.argv[1])  # fills in the defaults, caps among them, as the Snakefile does
+validate_config(config, sys.argv[1])  # fills in the defaults, caps among them, as the Snakefile does
 report = config["reports"][0]
 tables = [f"build/dataset/{t.name}.pickle" for t in TABLES]
 for t in TABLES:
