@@ -9,12 +9,11 @@ import briefing.documents
 from briefing.config import exit_on_problems, files_outside, previous_editions
 from briefing.config import report_settings
 from briefing.provenance import content_digest, pipeline_commit, pipeline_files
-from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
+from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES_BY_NAME
 from briefing.stage import end_of_run
 
 REPORTS = {report["id"]: report for report in config["reports"]}
 PREVIOUS = previous_editions(config["reports"])
-TABLE = {table.name: table for table in TABLES}
 DOCUMENT = briefing.documents.BY_NAME
 # A params value: a new commit of the pipeline's code reruns the manifests that record it.
 COMMIT = config.get("pipeline_commit") or pipeline_commit(workflow.basedir) or ""
@@ -48,7 +47,7 @@ os.environ["PATH"] = os.pathsep.join(
 wildcard_constraints:
     report="|".join(REPORTS),
     document="|".join(DOCUMENT),
-    table="|".join(TABLE),
+    table="|".join(TABLES_BY_NAME),
 
 
 def documents_made_from(source):
@@ -64,7 +63,7 @@ def table_file(wildcards):
 
 def referenced_tables(wildcards):
     """Validating a table checks the ids it names, so it reads the tables they belong to."""
-    return [f"data/{name}.csv" for name in TABLE[wildcards.table].references]
+    return [f"data/{name}.csv" for name in TABLES_BY_NAME[wildcards.table].references]
 
 
 def archive_texts(wildcards):
@@ -169,7 +168,7 @@ def content_of(*sources):
 exit_on_problems(
     files_outside(
         workflow.basedir,
-        [f"data/{name}.csv" for name in TABLE]
+        [f"data/{name}.csv" for name in TABLES_BY_NAME]
         + [path for report in REPORTS for path in narrative_of(report)]
         + PIPELINE_FILES,
     )
