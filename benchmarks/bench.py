@@ -12,6 +12,8 @@ runs made minutes apart on the same machine, so they hold when the machine is no
   edits     a rebuild after editing one forecast, and after editing one template's CSS
   scale     validation + context on synthetic data at 1x, 100x and 10,000x (1,000,000 events)
   annex     the annex (every event and forecast) and the capped briefing at 1x, 10x and 100x
+  preview   from saving a narrative file, and events.csv, to the refreshed HTML being served by
+            `python -m briefing preview`, as a client waiting for its reload event sees it
 """
 
 from __future__ import annotations
@@ -21,12 +23,18 @@ import base64
 import csv
 import json
 import platform
+import re
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import time
+import urllib.request
+from html import escape
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,6 +50,8 @@ OVERHEAD_ROUNDS = 2
 """The clean builds and the bare renders are measured this many times, interleaved; each
 figure is the fastest of its runs, the one least slowed by whatever else the machine did."""
 SNAKEMAKE = [PYTHON, "-m", "snakemake"]
+PREVIEW_EDITS = 7
+"""Saves timed per file in the preview; each figure is their median."""
 
 # A fresh process that renders one HTML file with WeasyPrint and nothing else of ours.
 FLOOR = """
@@ -164,6 +174,50 @@ def pdf_record(project: Path, report: str, document: str) -> dict:
     return {"seconds": float(row["s"]), "peak_mib": float(row["max_rss"]), "pages": pages}
 
 
+def preview_latencies(project: Path, report: str) -> dict[str, list[float]]:
+    """Seconds from a save to the refreshed page, for PREVIEW_EDITS saves of the report's
+    narrative and of events.csv: the reload event arrives, then the page is fetched and holds the edit."""
+    preview = subprocess.Popen(
+        [PYTHON, "-m", "briefing", "preview", report, "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = re.search(r"http://\S+/", preview.stdout.readline()).group()
+        while "up to date" not in (page := urllib.request.urlopen(url).read().decode()):
+            time.sleep(0.2)
+        events = urllib.request.urlopen(url + "events")
+        narrative = sorted((project / "data" / "narrative" / report).glob("*.md"))[0]
+        table = project / "data" / "events.csv"
+        rows = list(csv.reader(table.read_text(encoding="utf-8").splitlines()))
+        title = rows[0].index("title")
+        shown = next(row for row in rows[1:] if escape(row[title], quote=False) in page)  # an event the report shows
+        original = shown[title]
+        latencies: dict[str, list[float]] = {"narrative": [], "events": []}
+        for number in range(PREVIEW_EDITS):
+            mark = f"Edit number {number} of the narrative."
+            narrative.write_text(narrative.read_text(encoding="utf-8") + f"\n{mark}\n", encoding="utf-8")
+            latencies["narrative"].append(_until_served(url, events, mark))
+            shown[title] = f"{original} (edit {number})"
+            table.write_text(csv_text(rows), encoding="utf-8")
+            latencies["events"].append(_until_served(url, events, escape(shown[title], quote=False)))
+        return latencies
+    finally:
+        preview.terminate()
+        preview.wait(timeout=60)
+
+
+def _until_served(url: str, events, text: str) -> float:
+    """Seconds until the preview announces a reload and then serves a page holding text."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < 60:
+        if events.readline().startswith(b"event: reload") and text in urllib.request.urlopen(url).read().decode():
+            return time.perf_counter() - start
+    sys.exit(f"the preview did not show {text!r} within a minute of the save")
+
+
 def synthetic(scale: int, folder: Path) -> Path:
     if not (folder / "data" / "events.csv").is_file():
         timed([PYTHON, "-m", "briefing", "synth", "--scale", str(scale), "--out", str(folder)], ROOT)
@@ -205,6 +259,9 @@ def measure(work: Path, scales: list[int], annex_scales: list[int]) -> dict:
     elapsed, result = timed([*SNAKEMAKE, "--cores", "2"], project)
     results["edit_css"] = {"seconds": elapsed, "jobs": jobs_run(result)}
 
+    print("preview: from a save to the refreshed page ...", flush=True)
+    first_report = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["reports"][0]["id"]
+    results["preview"] = preview_latencies(project, first_report)
     results["stages"] = {}
     for scale in scales:
         print(f"validation + context at {scale:,}x ...", flush=True)
@@ -260,6 +317,17 @@ def verdicts(r: dict) -> list[tuple[str, str, str, bool]]:
         ),
         ("rebuild after editing briefing.css", f"{r['edit_css']['seconds']:.1f} s, {r['edit_css']['jobs']} jobs", "(reported)", True),
     ]
+    for edited, target in (("narrative", 1.0), ("events", 2.0)):
+        seconds = r["preview"][edited]
+        median = statistics.median(seconds)
+        rows.append(
+            (
+                f"preview: save {'a narrative file' if edited == 'narrative' else 'events.csv'} to refreshed page",
+                f"median {median:.2f} s of {len(seconds)} saves (fastest {min(seconds):.2f}, slowest {max(seconds):.2f})",
+                f"median <= {target:g} s",
+                median <= target,
+            )
+        )
     for scale, s in r["stages"].items():
         target = s["events"] >= 1_000_000
         rows.append(

@@ -1,9 +1,7 @@
-"""Command line: typesetting a PDF (a process of its own, one core per render), verifying
-a distributed PDF, making synthetic data, and writing the README's data-model tables. The
-other stages run inside Snakemake (one module a stage: briefing.validate, briefing.context, ...).
-Errors end with a message and exit status 1, never a traceback.
+"""Tools for the analyst beside the build, which `make` (or `snakemake`) runs.
 
-Each command imports only what it uses: a render should not pay for pandas.
+Run `python -m briefing <command> --help` for a command's options. Problems end with a
+message and exit status 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -32,6 +30,12 @@ def cmd_pdf(args) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_preview(args) -> int:
+    from briefing import preview
+
+    return preview.serve(args.report, host=args.host, port=args.port)
 
 
 def cmd_verify(args) -> int:
@@ -96,46 +100,78 @@ def cmd_docs(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m briefing", description=__doc__)
-    steps = top.add_subparsers(dest="step", required=True)
+    top = argparse.ArgumentParser(prog="python -m briefing", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    # Each command imports only what it uses: `pdf` runs once a document, and should not pay for pandas.
+    steps = top.add_subparsers(dest="step", required=True, metavar="command")
 
-    p = steps.add_parser("verify", help="rebuild a PDF from the data it carries and compare the bytes")
-    p.add_argument("pdf")
-    p.add_argument("--project", default=".", help="the checkout whose pipeline rebuilds it (and whose data/ it is compared with)")
-    p.add_argument("--trust", help="PEM or DER certificates of the roots to trust: a signature by anyone else fails")
+    p = steps.add_parser(
+        "preview",
+        help="see one report's HTML in the browser, rebuilt each time you save",
+        description="Serve one report's HTML on this machine, and rebuild and reload it each time a file in data/, its "
+        "narrative, templates/ or config.yaml is saved. Problems with the data show at the top of the page, above the "
+        "last build that worked. The P key or the page's button renders the PDF. Run from the project folder.",
+    )
+    p.add_argument("report", help="the report's id in config.yaml, e.g. korea-2020-06")
+    p.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000; 0 picks a free one)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to serve on (default: 127.0.0.1, this machine only; 0.0.0.0 would show your data to the network)",
+    )
+    p.set_defaults(run=cmd_preview)
+
+    p = steps.add_parser(
+        "verify",
+        help="check that a distributed PDF rebuilds, byte for byte, from the data it carries",
+        description="Rebuild a briefing PDF from the data, narrative and settings it carries, with this checkout's "
+        "pipeline, and compare the bytes; report whether it is signed, and by whom. Nothing in the PDF is run.",
+    )
+    p.add_argument("pdf", help="the PDF to check (a briefing.pdf or its signed copy)")
+    p.add_argument("--project", default=".", help="the checkout whose pipeline rebuilds it (default: this folder)")
+    p.add_argument("--trust", help="a file of PEM or DER certificates of the signers to trust: a signature by anyone else fails")
     p.set_defaults(run=cmd_verify)
 
     p = steps.add_parser(
         "sign",
-        help="sign a PDF (PAdES) with the key and certificate named in BRIEFING_SIGNING_KEY and BRIEFING_SIGNING_CERT",
+        help="sign a PDF for distribution (PAdES), with a key and certificate named in the environment",
         description="Sign a PDF (PAdES baseline B-B, an incremental update: the PDF's bytes stay an exact prefix) with the key and "
         "certificate in the files named by BRIEFING_SIGNING_KEY and BRIEFING_SIGNING_CERT; optionally "
         "BRIEFING_SIGNING_KEY_PASSPHRASE_FILE (a file holding the key's passphrase) and BRIEFING_SIGNING_CHAIN "
         "(intermediate certificates to embed).",
     )
-    p.add_argument("pdf")
+    p.add_argument("pdf", help="the PDF to sign (reports/<id>/briefing.pdf)")
     p.add_argument("--out", required=True, help="the signed copy (never the same file: the unsigned build stays as built)")
     p.set_defaults(run=cmd_sign)
 
-    p = steps.add_parser("synth", help="write synthetic data (data/, narrative, config.yaml) of any size")
+    p = steps.add_parser(
+        "synth",
+        help="make synthetic data of any size, to try the pipeline at scale",
+        description="Write a synthetic project (data/, its narrative and config.yaml) of any size. Build it with "
+        "`snakemake --directory <out>`.",
+    )
     p.add_argument("--scale", type=int, required=True, help="1 is about a real crisis file (100 events); N is N times that")
-    p.add_argument("--seed", type=int, default=0, help="the same scale and seed give the same bytes")
+    p.add_argument("--seed", type=int, default=0, help="the same scale and seed give the same bytes (default: 0)")
     p.add_argument("--out", required=True, help="folder to write data/ and config.yaml into")
     p.set_defaults(run=cmd_synth)
 
-    p = steps.add_parser("docs", help="write the README's data-model tables from schemas/datapackage.yaml")
+    p = steps.add_parser("docs", help="rewrite the README's data-model tables from schemas/datapackage.yaml")
     p.add_argument("--readme", default="README.md", help="the file whose data-model block is written (default: README.md)")
     p.set_defaults(run=cmd_docs)
 
-    p = steps.add_parser("pdf", help="typeset HTML as PDF")
+    p = steps.add_parser(
+        "pdf",
+        help="internal: typeset one document's HTML as PDF (the Snakefile's pdf rule runs it)",
+        description="Internal to the pipeline: the Snakefile's pdf rule runs it, one process a document. Use `make` or "
+        "`snakemake` to build PDFs.",
+    )
     p.add_argument("--variant", default=None, help="a WeasyPrint PDF variant, e.g. pdf/a-3a")
     p.add_argument("--carry", nargs="*", default=[], help="files to attach (a folder: every file in it, by its path inside)")
-    p.add_argument("--html", required=True)
-    p.add_argument("--stylesheet", action="append", default=[])
+    p.add_argument("--html", required=True, help="the document's HTML, as the html stage wrote it")
+    p.add_argument("--stylesheet", action="append", default=[], help="a print stylesheet, applied in the order given")
     p.add_argument("--allow", action="append", required=True, help="directory the renderer may read (first is the base URL)")
     p.add_argument("--as-of", required=True, help="the report's date, which fixes SOURCE_DATE_EPOCH")
     p.add_argument("--pages", type=int, help="exact page count required")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, help="the PDF to write")
     p.set_defaults(run=cmd_pdf)
     return top
 

@@ -103,9 +103,11 @@ rule pdf:
 # Snakemake (9.x) cannot make a rule's outputs depend on a wildcard's value, so each set of
 # documents the reports have (with an annex, without) gets a rule of its own. A copy is no
 # work for a cluster: it runs where Snakemake runs.
+# (report_id, not report: a global named report would hide Snakemake's report() from a second
+# parse of the rules in one process, as the live preview does.)
 REPORTS_PUBLISHING = {}
-for report in REPORTS:
-    REPORTS_PUBLISHING.setdefault(tuple(published(report)), []).append(report)
+for report_id in REPORTS:
+    REPORTS_PUBLISHING.setdefault(tuple(published(report_id)), []).append(report_id)
 
 for files, reports in REPORTS_PUBLISHING.items():
     optional = [
