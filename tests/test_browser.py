@@ -1,8 +1,8 @@
 """The HTML briefings in a real browser: Debian's Chromium driven by Playwright, axe-core and the Nu HTML Checker.
 
 Each report's briefing.html is opened from disk once (one browser for the module, one page per
-report) and every check reads that page; a check that changes it (a search, a sort) puts it
-back. `make` installs Chromium, Java and the npm tools.
+report) and every check reads that page; a check that changes it (a search, a sort, a colour
+scheme) puts it back. `make` installs Chromium, Java and the npm tools.
 """
 
 from __future__ import annotations
@@ -126,18 +126,24 @@ def with_axe(page: Page) -> Page:
     return page
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 @pytest.mark.parametrize("report", REPORTS)
-def test_axe_finds_no_accessibility_violations(pages, report, width):
+def test_axe_finds_no_accessibility_violations(pages, report, width, scheme):
     page = with_axe(pages[report].at_width(width))
-    results = page.evaluate(
-        """async () => {
-            const r = await axe.run();
-            const slim = v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary}))});
-            return {violations: r.violations.map(slim), passes: r.passes.map(p => p.id)};
-        }"""
-    )
+    page.emulate_media(color_scheme=scheme)
+    try:
+        assert page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        results = page.evaluate(
+            """async () => {
+                const r = await axe.run();
+                const slim = v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary}))});
+                return {violations: r.violations.map(slim), passes: r.passes.map(p => p.id)};
+            }"""
+        )
+    finally:
+        page.emulate_media(color_scheme="light")
     assert "color-contrast" in results["passes"]  # axe really looked at the text
     assert results["violations"] == [], describe(results["violations"])
 
@@ -278,3 +284,21 @@ def test_with_scripts_off_the_page_reads_the_same_without_search_or_sort_buttons
         )
         == text
     )
+
+
+def test_dark_mode_recolours_the_page_and_its_charts_and_printing_is_light(pages):
+    page = pages["korea-2020-06"].at_width(DESKTOP)
+    colours = """() => ({paper: getComputedStyle(document.documentElement).backgroundColor, ink: getComputedStyle(document.body).color,
+        chart: getComputedStyle(document.querySelector('.chart .chart-text')).fill,
+        search: getComputedStyle(document.querySelector('[role=search]')).display})"""
+    light = page.evaluate(colours)
+    try:
+        page.emulate_media(color_scheme="dark")
+        dark = page.evaluate(colours)
+        page.emulate_media(media="print", color_scheme="dark")
+        printed = page.evaluate(colours)
+    finally:
+        page.emulate_media(media="screen", color_scheme="light")
+    assert light == {"paper": "rgba(0, 0, 0, 0)", "ink": "rgb(31, 35, 41)", "chart": "rgb(74, 79, 87)", "search": "flex"}
+    assert dark == {"paper": "rgb(22, 25, 29)", "ink": "rgb(227, 230, 234)", "chart": "rgb(167, 175, 186)", "search": "flex"}
+    assert printed == light | {"search": "none"}
