@@ -19,6 +19,9 @@ from briefing.schema import EVENT_CATEGORIES
 from briefing.stage import read_json, stage, write_text
 from briefing.tables import records
 
+# Colours are presentation attributes, the look of the PDF and of the SVG files; each also has a class
+# naming its role (chart-text, chart-label, chart-grid, chart-axis, chart-halo, chart-dot), by which
+# the page's dark colour scheme (templates/css/screen.css) recolours it.
 # Okabe-Ito hues, darkened to 4.5:1 contrast with white text: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#C15100", "#0072B2", "#A35B84", "#00845D", "#9B6900")))  # as the badges in screen.css
 FONT = "IBM Plex Sans, IBM Plex Sans KR, sans-serif"
@@ -69,27 +72,27 @@ def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
     for level in range(-2, 3):
         y = _y(level)
         label = {2: "+2", 1: "+1", 0: "0", -1: "\u22121", -2: "\u22122"}[level]
-        weight = ' stroke="#8a8f98"' if level == 0 else ' stroke="#d9dce1" stroke-dasharray="2 3"'
+        weight = ' class="chart-axis" stroke="#8a8f98"' if level == 0 else ' class="chart-grid" stroke="#d9dce1" stroke-dasharray="2 3"'
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"{weight}/>')
-        out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#4a4f57">{label}</text>')
-    out.append(f'<text x="0" y="{_y(1) - BAND / 2 + 4:.1f}" fill="#4a4f57" font-weight="600">Escalation</text>')
-    out.append(f'<text x="0" y="{_y(-1) + BAND / 2 + 4:.1f}" fill="#4a4f57" font-weight="600">De-escalation</text>')
+        out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" class="chart-text" fill="#4a4f57">{label}</text>')
+    out.append(f'<text x="0" y="{_y(1) - BAND / 2 + 4:.1f}" class="chart-text" fill="#4a4f57" font-weight="600">Escalation</text>')
+    out.append(f'<text x="0" y="{_y(-1) + BAND / 2 + 4:.1f}" class="chart-text" fill="#4a4f57" font-weight="600">De-escalation</text>')
     for year in range(first.year, end.year + 1):
         day = dt.date(year, 1, 1)
         if day < first:
             continue
         x = _x(day, first, end)
-        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 6}" y2="{_y(-2) + 8:.1f}" stroke="#d9dce1"/>')
-        out.append(f'<text x="{x + 3:.1f}" y="{_y(-2) + 20:.1f}" fill="#4a4f57">{year}</text>')
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 6}" y2="{_y(-2) + 8:.1f}" class="chart-grid" stroke="#d9dce1"/>')
+        out.append(f'<text x="{x + 3:.1f}" y="{_y(-2) + 20:.1f}" class="chart-text" fill="#4a4f57">{year}</text>')
     for (x, y), event in zip(points, records(events)):
         colour = CATEGORY_COLOURS[event["category"]]
         out.append(
-            f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" stroke="#ffffff" stroke-width="0.8"><title>{escape(event["title"])}</title></circle>'
+            f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" class="chart-halo" stroke="#ffffff" stroke-width="0.8"><title>{escape(event["title"])}</title></circle>'
         )
     x, legend_y = LEFT, HEIGHT - 10
     for category in EVENT_CATEGORIES:
         out.append(f'<circle cx="{x + 5}" cy="{legend_y - 4}" r="{RADIUS}" fill="{CATEGORY_COLOURS[category]}"/>')
-        out.append(f'<text x="{x + 13}" y="{legend_y}" fill="#1f2329">{category.capitalize()}</text>')
+        out.append(f'<text x="{x + 13}" y="{legend_y}" class="chart-label" fill="#1f2329">{category.capitalize()}</text>')
         x += 24 + 7 * len(category)
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -131,25 +134,33 @@ def calibration_svg(bins: list[dict]) -> str:
     ]
     for tick in range(0, 101, 20):
         p = tick / 100
-        out.append(f'<line x1="{x(0):.1f}" x2="{x(1):.1f}" y1="{y(p):.1f}" y2="{y(p):.1f}" stroke="#e3e6ea"/>')
-        out.append(f'<line x1="{x(p):.1f}" x2="{x(p):.1f}" y1="{y(0):.1f}" y2="{y(1):.1f}" stroke="#e3e6ea"/>')
-        out.append(f'<text x="{x(0) - 6:.1f}" y="{y(p) + 3.5:.1f}" text-anchor="end" fill="#4a4f57">{tick}%</text>')
-        out.append(f'<text x="{x(p):.1f}" y="{y(0) + 15:.1f}" text-anchor="middle" fill="#4a4f57">{tick}%</text>')
-    out.append(f'<line x1="{x(0):.1f}" y1="{y(0):.1f}" x2="{x(1):.1f}" y2="{y(1):.1f}" stroke="#8a8f98" stroke-dasharray="4 3"/>')
+        out.append(f'<line x1="{x(0):.1f}" x2="{x(1):.1f}" y1="{y(p):.1f}" y2="{y(p):.1f}" class="chart-grid" stroke="#e3e6ea"/>')
+        out.append(f'<line x1="{x(p):.1f}" x2="{x(p):.1f}" y1="{y(0):.1f}" y2="{y(1):.1f}" class="chart-grid" stroke="#e3e6ea"/>')
+        out.append(f'<text x="{x(0) - 6:.1f}" y="{y(p) + 3.5:.1f}" text-anchor="end" class="chart-text" fill="#4a4f57">{tick}%</text>')
+        out.append(f'<text x="{x(p):.1f}" y="{y(0) + 15:.1f}" text-anchor="middle" class="chart-text" fill="#4a4f57">{tick}%</text>')
     out.append(
-        f'<text x="{x(0.66):.1f}" y="{y(0.58):.1f}" fill="#8a8f98" transform="rotate(-45 {x(0.66):.1f} {y(0.58):.1f})">perfect calibration</text>'
+        f'<line x1="{x(0):.1f}" y1="{y(0):.1f}" x2="{x(1):.1f}" y2="{y(1):.1f}" class="chart-axis" stroke="#8a8f98" stroke-dasharray="4 3"/>'
     )
-    out.append(f'<text x="{x(0.5):.1f}" y="{CAL_SIZE - 4}" text-anchor="middle" fill="#1f2329" font-weight="600">Stated probability</text>')
     out.append(
-        f'<text x="12" y="{y(0.5):.1f}" text-anchor="middle" fill="#1f2329" font-weight="600" transform="rotate(-90 12 {y(0.5):.1f})">Came true</text>'
+        f'<text x="{x(0.66):.1f}" y="{y(0.58):.1f}" class="chart-text" fill="#8a8f98" transform="rotate(-45 {x(0.66):.1f} {y(0.58):.1f})">perfect calibration</text>'
+    )
+    out.append(
+        f'<text x="{x(0.5):.1f}" y="{CAL_SIZE - 4}" text-anchor="middle" class="chart-label" fill="#1f2329" font-weight="600">Stated probability</text>'
+    )
+    out.append(
+        f'<text x="12" y="{y(0.5):.1f}" text-anchor="middle" class="chart-label" fill="#1f2329" font-weight="600" transform="rotate(-90 12 {y(0.5):.1f})">Came true</text>'
     )
     for b in bins:
         cx, cy = x(b["mean_probability"]), y(b["observed"])
         radius = 3.5 + 6 * (b["count"] / max(total, 1)) ** 0.5
-        out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="#1b3a5c" fill-opacity="0.85" stroke="#ffffff"/>')
-        out.append(f'<text x="{cx + radius + 3:.1f}" y="{cy + 3.5:.1f}" fill="#1f2329">n={b["count"]}</text>')
+        out.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" class="chart-dot chart-halo" fill="#1b3a5c" fill-opacity="0.85" stroke="#ffffff"/>'
+        )
+        out.append(f'<text x="{cx + radius + 3:.1f}" y="{cy + 3.5:.1f}" class="chart-label" fill="#1f2329">n={b["count"]}</text>')
     if not bins:
-        out.append(f'<text x="{x(0.5):.1f}" y="{y(0.5):.1f}" text-anchor="middle" fill="#4a4f57">No forecast scored yet</text>')
+        out.append(
+            f'<text x="{x(0.5):.1f}" y="{y(0.5):.1f}" text-anchor="middle" class="chart-text" fill="#4a4f57">No forecast scored yet</text>'
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 

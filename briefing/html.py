@@ -7,6 +7,8 @@ images or unsafe links, and only this module turns text into markup.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -83,12 +85,48 @@ def environment(folder: Path) -> jinja2.Environment:
     return env
 
 
+SCRIPT = "js/briefing.js"
+"""The page's script (search, sortable tables), in the templates folder: inlined in every document's
+head, it runs only in a browser (WeasyPrint ignores scripts), and the page reads the same without it."""
+
+
+def hash_source(text: str) -> str:
+    """A CSP source allowing exactly this inline script or style (the preview allows its own by it too)."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def content_security_policy(style_text: str, script_text: str) -> str:
+    """The page's Content-Security-Policy: only its own inline <style> and <script>, by their SHA-256.
+
+    The HTML is mailed and opened from disk, so nothing may load or leave: no request (default-src
+    'none'), no other script or style (an injected one, or a style="..." attribute, is refused), no
+    <base> and no form submission. The fonts are data: URIs in the style (font-src data:). The
+    texts must be exactly those between the tags, which is why the template places them as given.
+    """
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {hash_source(script_text)}",
+            f"style-src {hash_source(style_text)}",
+            "font-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+
+
+def inlined(css: str, script: str) -> dict[str, Markup | str]:
+    """The template's head values: the style and script to inline, as markup, and the policy that allows exactly them."""
+    return {"css": Markup(css), "script": Markup(script), "csp": content_security_policy(css, script)}
+
+
 def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, str]) -> str:
-    """One document as HTML, its screen stylesheet inlined. Charts are our own escaped SVG, so they go in as markup."""
+    """One document as HTML, its screen stylesheet and script inlined. Charts are our own escaped SVG, so they go in as markup."""
     narrative = {name: markdown(text, context["citations"]) for name, text in context["narrative"].items()}
     page = environment(template.parent).get_template(template.name)
-    css = Markup(stylesheet.read_text(encoding="utf-8"))
-    return page.render(**context, narrative_html=narrative, charts={k: Markup(v) for k, v in charts.items()}, css=css)
+    css = stylesheet.read_text(encoding="utf-8")
+    script = (template.parent / SCRIPT).read_text(encoding="utf-8")
+    return page.render(**context, narrative_html=narrative, charts={k: Markup(v) for k, v in charts.items()}, **inlined(css, script))
 
 
 @stage

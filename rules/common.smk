@@ -28,6 +28,7 @@ CODE = [
 ]
 FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
 PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
+SCRIPTS = [path for path in PIPELINE_FILES if path.startswith("templates/js/")]
 ARCHIVE = config.get("source_archive") or ""
 ARCHIVE_TEXTS = (
     sorted(
@@ -108,8 +109,12 @@ def template(wildcards):
 
 
 def template_files(wildcards):
-    """The template, the screen CSS it inlines and the partials it may include."""
-    return [local(template(wildcards)), local("templates/css/screen.css")] + PARTIALS
+    """The template, the screen CSS it inlines, the partials it may include and the script it inlines."""
+    return (
+        [local(template(wildcards)), local("templates/css/screen.css")]
+        + PARTIALS
+        + SCRIPTS
+    )
 
 
 def print_css(wildcards):

@@ -1,7 +1,8 @@
 """The HTML briefings in a real browser: Debian's Chromium driven by Playwright, axe-core and the Nu HTML Checker.
 
 Each report's briefing.html is opened from disk once (one browser for the module, one page per
-report) and every check reads that page. `make` installs Chromium, Java and the npm tools.
+report) and every check reads that page; a check that changes it (a search, a sort, a colour
+scheme) puts it back. `make` installs Chromium, Java and the npm tools.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ AXE = ROOT / "node_modules/axe-core/axe.min.js"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 DESKTOP, PHONE = 1280, 390
 REPORTS = report_ids(ROOT)  # the built copy has the same config.yaml
+RECORD_CSP_VIOLATIONS = """window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));"""
 
 
 @dataclass
@@ -52,6 +55,7 @@ def browser() -> Iterator[Browser]:
 def pages(built, browser) -> Iterator[dict[str, Loaded]]:
     """Every report's briefing.html, loaded once from disk (file://) and looked at both widths."""
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
+    context.add_init_script(RECORD_CSP_VIOLATIONS)
     loaded = {}
     for report in REPORTS:
         path = built / "reports" / report / "briefing.html"
@@ -115,20 +119,31 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def with_axe(page: Page) -> Page:
+    """axe-core in the page, evaluated rather than added as a <script>, which the page's policy refuses."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 @pytest.mark.parametrize("report", REPORTS)
-def test_axe_finds_no_accessibility_violations(pages, report, width):
-    page = pages[report].at_width(width)
-    if not page.evaluate("() => typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    results = page.evaluate(
-        """async () => {
-            const r = await axe.run();
-            const slim = v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary}))});
-            return {violations: r.violations.map(slim), passes: r.passes.map(p => p.id)};
-        }"""
-    )
+def test_axe_finds_no_accessibility_violations(pages, report, width, scheme):
+    page = with_axe(pages[report].at_width(width))
+    page.emulate_media(color_scheme=scheme)
+    try:
+        assert page.evaluate("() => matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        results = page.evaluate(
+            """async () => {
+                const r = await axe.run();
+                const slim = v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary}))});
+                return {violations: r.violations.map(slim), passes: r.passes.map(p => p.id)};
+            }"""
+        )
+    finally:
+        page.emulate_media(color_scheme="light")
     assert "color-contrast" in results["passes"]  # axe really looked at the text
     assert results["violations"] == [], describe(results["violations"])
 
@@ -166,3 +181,124 @@ def test_the_nu_html_checker_finds_no_errors(built, tmp_path):
         by_file.setdefault(unquote(urlparse(m.get("url", "")).path), []).append(f"line {m.get('lastLine')}: {m['message']}")
     assert any("Duplicate ID" in line for line in by_file.pop(str(broken), [])), "the checker missed a planted error"
     assert by_file == {}
+
+
+def visible_rows(page: Page, table: str) -> list[str]:
+    return page.evaluate(f"() => [...document.querySelectorAll('{table} tbody tr')].filter(r => !r.hidden).map(r => r.innerText)")
+
+
+def test_search_filters_the_events_table_and_says_how_many_it_shows(pages):
+    page = pages["korea-2020-06"].at_width(DESKTOP)
+    everything = visible_rows(page, "table.events")
+    term = page.locator("table.events .event-title").first.inner_text()  # a phrase the page itself holds
+    search = page.get_by_role("searchbox", name="Search the tables and lists")
+    status = page.get_by_role("search").get_by_role("status")
+    total = int(status.inner_text().split()[1])  # "All 145 rows and entries shown"
+    search.press_sequentially(term.lower())  # typed, as a reader would, in other case
+    try:
+        shown = visible_rows(page, "table.events")
+        assert 0 < len(shown) < len(everything)
+        assert all(term.lower() in row.lower() for row in shown)
+        count = status.inner_text()
+        assert count.endswith(f" of {total} rows and entries shown") and len(shown) <= int(count.split()[0]) < total
+    finally:
+        search.fill("")
+    assert visible_rows(page, "table.events") == everything
+    assert status.inner_text() == f"All {total} rows and entries shown"
+
+
+def day_of(text: str) -> tuple[int, int, int]:
+    """A displayed date ('16 June 2020', 'June 2020', '2020') as a sortable day, counted from its period's first."""
+    months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    *day_month, year = text.split()
+    month = months.index(day_month[-1]) + 1 if day_month else 1
+    return int(year), month, int(day_month[0]) if len(day_month) == 2 else 1
+
+
+def test_a_column_sorts_by_its_values_both_ways_then_back_from_the_keyboard(pages):
+    page = pages["korea-2020-06"].at_width(DESKTOP)
+    table = page.locator("table.events")
+    cells = "column => [...document.querySelectorAll('table.events tbody tr')].map(r => r.cells[column].innerText.trim())"
+    order = page.evaluate(cells, 1)
+    header = table.locator("thead th").nth(3)  # "Esc.": numbers, signed
+    header.get_by_role("button").focus()
+    page.keyboard.press("Enter")
+    escalation = [int(v.replace("\u2212", "-")) for v in page.evaluate(cells, 3)]
+    assert escalation == sorted(escalation) and escalation[0] < escalation[-1]
+    assert header.get_attribute("aria-sort") == "ascending"
+    page.keyboard.press("Enter")
+    assert [int(v.replace("\u2212", "-")) for v in page.evaluate(cells, 3)] == sorted(escalation, reverse=True)
+    assert header.get_attribute("aria-sort") == "descending"
+    page.keyboard.press("Enter")
+    assert page.evaluate(cells, 1) == order and header.get_attribute("aria-sort") is None
+    date = table.locator("thead th").nth(0)
+    date.get_by_role("button").click()  # with the mouse too: oldest first, the briefing's own order
+    assert page.evaluate(cells, 1) == order and date.get_attribute("aria-sort") == "ascending"
+    page.keyboard.press("Enter")  # newest first (the clicked button has the focus)
+    days = [day_of(v) for v in page.evaluate(cells, 0)]
+    page.keyboard.press("Enter")
+    assert days == sorted(days, reverse=True) and days[0] > days[-1]
+    assert page.evaluate(cells, 1) == order
+
+
+def test_the_content_security_policy_refuses_nothing_the_page_does(pages):
+    page = pages["korea-2020-06"].at_width(DESKTOP)  # used: searched, and a column sorted and back
+    page.get_by_role("searchbox").fill("a")
+    page.get_by_role("searchbox").fill("")
+    page.locator("table.sources thead th").first.get_by_role("button").focus()
+    for _ in range(3):
+        page.keyboard.press("Enter")
+    for report, item in pages.items():
+        assert item.page.evaluate("() => window.cspViolations") == [], report
+        assert item.console_errors == [], report
+
+
+def test_the_content_security_policy_refuses_what_the_page_did_not_bring(built, browser):
+    page = browser.new_page()
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
+    page.goto((built / "reports" / REPORTS[0] / "briefing.html").as_uri(), wait_until="load")
+    assert page.evaluate("() => window.cspViolations") == []
+    page.evaluate(
+        """() => { document.body.insertAdjacentHTML('beforeend', '<p style="color: red">planted</p><img src="https://example.org/x.png" alt="">');
+            const s = document.createElement('script'); s.textContent = 'window.planted = 1'; document.body.append(s); }"""
+    )
+    page.wait_for_function("() => window.cspViolations.length >= 3")
+    refused = page.evaluate("() => [[...new Set(window.cspViolations.map(v => v.split(' ')[0]))].sort(), typeof window.planted]")
+    page.close()
+    assert refused == [["img-src", "script-src-elem", "style-src-attr"], "undefined"]
+
+
+def test_with_scripts_off_the_page_reads_the_same_without_search_or_sort_buttons(pages, built, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": DESKTOP, "height": 900})
+    page = context.new_page()
+    page.goto((built / "reports" / REPORTS[0] / "briefing.html").as_uri(), wait_until="load")
+    added = page.evaluate("() => document.querySelectorAll('[role=search], input, button, [hidden]').length")
+    hidden_rows = page.evaluate("() => [...document.querySelectorAll('tbody tr')].filter(r => !r.getClientRects().length).length")
+    text = page.locator("body").inner_text()
+    context.close()
+    assert added == 0 and hidden_rows == 0
+    scripted = pages[REPORTS[0]].at_width(DESKTOP)  # the same text once the search box is set aside
+    assert (
+        scripted.evaluate(
+            "() => { const s = document.querySelector('[role=search]'); s.hidden = true; const t = document.body.innerText; s.hidden = false; return t; }"
+        )
+        == text
+    )
+
+
+def test_dark_mode_recolours_the_page_and_its_charts_and_printing_is_light(pages):
+    page = pages["korea-2020-06"].at_width(DESKTOP)
+    colours = """() => ({paper: getComputedStyle(document.documentElement).backgroundColor, ink: getComputedStyle(document.body).color,
+        chart: getComputedStyle(document.querySelector('.chart .chart-text')).fill,
+        search: getComputedStyle(document.querySelector('[role=search]')).display})"""
+    light = page.evaluate(colours)
+    try:
+        page.emulate_media(color_scheme="dark")
+        dark = page.evaluate(colours)
+        page.emulate_media(media="print", color_scheme="dark")
+        printed = page.evaluate(colours)
+    finally:
+        page.emulate_media(media="screen", color_scheme="light")
+    assert light == {"paper": "rgba(0, 0, 0, 0)", "ink": "rgb(31, 35, 41)", "chart": "rgb(74, 79, 87)", "search": "flex"}
+    assert dark == {"paper": "rgb(22, 25, 29)", "ink": "rgb(227, 230, 234)", "chart": "rgb(167, 175, 186)", "search": "flex"}
+    assert printed == light | {"search": "none"}

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+import shutil
+
+from conftest import ROOT
+
 from briefing import citations
-from briefing.html import cite, markdown
+from briefing.html import cite, content_security_policy, markdown, render
 
 CITES = {"a": {"id": "a", "number": 1, "note": "Alpha, 1 June 2020 [1]."}, "b": {"id": "b", "number": 2, "note": "Beta <b>, 2020 [2]."}}
 
@@ -51,3 +58,37 @@ def test_the_checker_reads_citations_as_the_renderer_does():
     assert [str(p) for p in citations.problems(text, "bottom-line.md", {"a"})] == [
         "bottom-line.md:5: citation '@zz' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
     ]
+
+
+def test_the_policy_allows_exactly_the_inlined_style_and_script_by_their_digest(tmp_path):
+    """The hashes must be of the very text between the tags, whatever it holds (here: quotes, a
+    non-ASCII character, a final newline), or the browser refuses the page its own look and script."""
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "js").mkdir()
+    shutil.copy(ROOT / "templates/partials/head.j2", tmp_path / "partials")
+    (tmp_path / "js" / "briefing.js").write_text('"use strict"; const é = "</p>";\n', encoding="utf-8")
+    (tmp_path / "page.html.j2").write_text(
+        '<!DOCTYPE html><html lang="en"><head>{% include "partials/head.j2" %}</head><body></body></html>\n'
+    )
+    stylesheet = tmp_path / "screen.css"
+    stylesheet.write_text('p::before { content: "«"; }\n', encoding="utf-8")
+    report = {"title": "T", "issuer": "I", "subtitle": "", "as_of_display": "1 June 2020", "keywords": []}
+    page = render(tmp_path / "page.html.j2", stylesheet, {"report": report, "narrative": {}, "citations": {}}, {})
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)[1].replace("&#39;", "'")
+    style = re.search(r"<style>(.*)</style>", page, re.DOTALL)[1]
+    script = re.search(r"<script>(.*)</script>", page, re.DOTALL)[1]
+    assert style == stylesheet.read_text(encoding="utf-8") and script == (tmp_path / "js" / "briefing.js").read_text(encoding="utf-8")
+
+    def digest(text: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+    assert policy.split("; ") == [
+        "default-src 'none'",
+        f"script-src {digest(script)}",
+        f"style-src {digest(style)}",
+        "font-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+    assert policy == content_security_policy(style, script)
+    assert page.index("Content-Security-Policy") < page.index("<style>")  # a policy governs only what follows it
