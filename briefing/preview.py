@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import html
 import io
 import logging
@@ -27,10 +26,11 @@ import signal
 import sys
 import threading
 import time
-from base64 import b64encode
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from briefing.html import hash_source
 
 BUILD_LOCK = ".build.lock"
 """The lock `make` takes around a build (Makefile): a preview rebuild and a `make` never run at once."""
@@ -124,11 +124,6 @@ def snakemake(arguments: list[str]) -> Outcome:
             line for line in printed.getvalue().splitlines() if line.strip() and not line.startswith("Using workflow specific profile")
         ]
     return Outcome(False, lines or ["the build failed, and said nothing: run `make V=1` to see Snakemake's log"], seconds)
-
-
-def hash_source(text: str) -> str:
-    """A CSP source allowing exactly this inline script or style."""
-    return "'sha256-" + b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
 CSP_META = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
