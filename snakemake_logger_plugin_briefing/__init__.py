@@ -27,6 +27,7 @@ from snakemake_interface_logger_plugins.base import LogHandlerBase
 from snakemake_interface_logger_plugins.common import LogEvent
 
 from briefing.documents import published
+from briefing.problems import Problem
 
 from .present import duration, failure, job_label, outputs_table, problems_report, progress_line, read_published
 
@@ -35,6 +36,9 @@ LOGFILE_HINT = "Complete log(s): "
 
 
 class LogHandler(LogHandlerBase):
+    """Snakemake's only stream handler while it runs (it then adds none of its own): it draws the
+    progress line as events come, and prints the rest when Snakemake closes it at the end."""
+
     def __post_init__(self) -> None:
         self.out = sys.stdout
         self.tty = self.out.isatty()
@@ -42,7 +46,7 @@ class LogHandler(LogHandlerBase):
         self.done = self.total = 0
         self.running: dict[int, str] = {}
         self.published: set[str] = set()
-        self.problems: list = []
+        self.problems: list[list[Problem]] = []
         self.explained_logs: set[str] = set()
         self.failed: list[tuple[str, str]] = []
         self.errors: list[str] = []
@@ -115,8 +119,8 @@ class LogHandler(LogHandlerBase):
         failed = bool(self.failed or self.errors or self.problems)
         built, up_to_date = self.outputs()
         if built or not failed:
-            done = f"Built {self.done} of {self.total} steps" if self.total else "Nothing to rebuild"
-            self.write(f"{done} in {duration(time.monotonic() - self.started)}.\n")
+            took = duration(time.monotonic() - self.started)
+            self.write(f"Built {self.done} of {self.total} steps in {took}.\n" if self.total else "Nothing to rebuild.\n")
             self.write("".join(f"{line}\n" for line in outputs_table(built, {} if failed else up_to_date)))
             self.write(f"Reports in {Path('reports').resolve()}/; full log: {self.logfile or '.snakemake/log/'}\n")
         unexplained = [failure(label, log, _read(log)) for label, log in self.failed if log not in self.explained_logs]

@@ -1,5 +1,6 @@
-"""What the quiet build prints, as pure functions of what the run reported: the progress line,
-the table of published files, and the problems of every failed job merged into one list.
+"""What the quiet build prints: the progress line, the table of published files, and the
+problems of every failed job merged into one list, as pure functions of what the run reported
+(read_published alone reads the files, their sizes and pages).
 
 The log handler (this package's __init__) only collects Snakemake's events and prints these.
 """

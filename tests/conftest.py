@@ -42,11 +42,15 @@ def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def make_command(target: str = "build") -> list[str]:
+    """`make <target>` as a user runs it in the project once set up: this Python's environment stands for .venv."""
+    return ["make", "--no-print-directory", target, f"BIN={Path(sys.executable).parent}"]
+
+
 def make_build(project: Path) -> subprocess.CompletedProcess:
-    """`make build` in a copy of the project, as `make` runs it once set up: this Python's
-    environment stands for .venv, and stdout and stderr are one pipe, not a terminal."""
+    """`make build` in a copy of the project, stdout and stderr one pipe, not a terminal."""
     return subprocess.run(
-        ["make", "--no-print-directory", "build", f"BIN={Path(sys.executable).parent}"],
+        make_command(),
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
