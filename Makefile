@@ -1,5 +1,6 @@
 # make       set up (virtual environment, pinned packages, Debian libraries), then build every report
 # make test  set up (plus the browser and checkers the tests use), then run the whole test suite
+# make help  every target, one line each (from the `## ` comment on its line)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -15,6 +16,9 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-
 # needs a Java runtime (11 or newer), and npm installs it and axe-core: Java and npm are added
 # only when their command is missing, so ones installed some other way are used as they are.
 TEST_DEBIAN_PACKAGES := chromium qpdf $(if $(shell command -v java),,default-jre-headless) $(if $(shell command -v npm),,npm)
+# The build prints one progress line and a table of what it made (the logger plugin
+# snakemake_logger_plugin_briefing); V=1 prints Snakemake's own output live instead.
+LOGGER := $(if $(V),,--logger briefing)
 
 # Installs the Debian packages named in $(1) that are missing (as root), or says how to.
 define debian_packages
@@ -30,27 +34,33 @@ define debian_packages
 	fi
 endef
 
-.PHONY: bench all docs reports build setup test-setup system-packages test-packages test lint picture screenshots verify sign build-report clean
+.PHONY: help bench all docs reports build setup test-setup system-packages test-packages test lint picture screenshots verify sign build-report clean
 .DEFAULT_GOAL := all
 
-all: reports
+all: reports ## set up, then build every report (the default)
 
-reports: setup build
+reports: setup build ## the same as all
+
+help: ## list the targets, one line each
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  %-16s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 
 # One build at a time per checkout: flock queues a second `make` until the first is done, and is
 # released by the kernel even when a build is killed, so the stale Snakemake lock a killed run
 # leaves can be cleared safely before building (rerun-incomplete redoes its unfinished jobs).
-build:
-	flock .build.lock sh -c '$(BIN)/snakemake --unlock --quiet all && $(BIN)/snakemake --cores all'
+# What the unlock prints is dropped (the profile it reads): whatever would stop it (a setting)
+# stops the build too, which says so. The build exits with Snakemake's status; the cores and the
+# rest come from profiles/default.
+build: ## build what changed, with a progress line and a table of the reports (V=1: Snakemake's own output)
+	@flock .build.lock sh -c '$(BIN)/snakemake --unlock --quiet all >/dev/null 2>&1; exec $(BIN)/python -m snakemake_logger_plugin_briefing $(LOGGER)'
 
-setup: system-packages $(READY)
+setup: system-packages $(READY) ## make the virtual environment in .venv (pinned packages) and check the Debian libraries
 
-test-setup: setup test-packages $(NODE_READY) $(TEST_READY)
+test-setup: setup test-packages $(NODE_READY) $(TEST_READY) ## setup, plus the browser, checkers and packages the tests use
 
-system-packages:
+system-packages: ## install (as root) or name the Debian libraries WeasyPrint needs
 	$(call debian_packages,$(DEBIAN_PACKAGES))
 
-test-packages:
+test-packages: ## install (as root) or name the Debian packages the tests use
 	$(call debian_packages,$(TEST_DEBIAN_PACKAGES))
 
 $(READY): requirements.lock pyproject.toml
@@ -70,45 +80,45 @@ $(NODE_READY): package-lock.json | test-packages
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: test-setup
+test: test-setup ## set up, then run the whole test suite
 	$(BIN)/pytest
 
-lint: $(TEST_READY)
-	$(BIN)/ruff check briefing tests benchmarks
-	$(BIN)/ruff format --check briefing tests benchmarks
+lint: $(TEST_READY) ## ruff, snakefmt and snakemake --lint
+	$(BIN)/ruff check briefing snakemake_logger_plugin_briefing tests benchmarks
+	$(BIN)/ruff format --check briefing snakemake_logger_plugin_briefing tests benchmarks
 	$(BIN)/snakefmt --check Snakefile rules
 	$(BIN)/snakemake --lint
 
 # Rebuild every report's briefing.pdf from the data it carries and compare the bytes.
-verify: reports
+verify: reports ## rebuild every briefing.pdf from the data it carries and compare the bytes
 	@status=0; for report in $(REPORTS); do $(BIN)/python -m briefing verify reports/$$report/briefing.pdf || status=1; done; exit $$status
 
 # Sign every briefing.pdf as reports/<id>/briefing.signed.pdf, the copy to distribute, with the
 # key and certificate in the files named by BRIEFING_SIGNING_KEY and BRIEFING_SIGNING_CERT
 # (optional: BRIEFING_SIGNING_KEY_PASSPHRASE_FILE, BRIEFING_SIGNING_CHAIN). briefing.pdf stays as built.
-sign: reports
+sign: reports ## sign every briefing.pdf as briefing.signed.pdf (key and certificate: BRIEFING_SIGNING_KEY, BRIEFING_SIGNING_CERT)
 	@for report in $(REPORTS); do $(BIN)/python -m briefing sign reports/$$report/briefing.pdf --out reports/$$report/briefing.signed.pdf || exit 1; done
 
 # The README's data-model tables, written from schemas/datapackage.yaml (a test fails when they are stale).
-docs: setup
+docs: setup ## write the README's data-model tables from schemas/datapackage.yaml
 	$(BIN)/python -m briefing docs
 
 # Snakemake's own provenance report: every figure, HTML and PDF with its caption and lineage.
-build-report: reports
+build-report: reports ## Snakemake's provenance report, as reports/build-report.html
 	$(BIN)/snakemake --report reports/build-report.html
 
 # The picture in the README: the first page of the first report's PDF.
-picture: reports
+picture: reports ## the README's picture of the first page
 	pdftoppm -r 60 -png -f 1 -l 1 -singlefile reports/$(firstword $(REPORTS))/briefing.pdf docs/first-page
 
 # Full-page pictures of every briefing.html as a desktop (1280 px) and a phone (390 px) shows it.
-screenshots: test-setup reports
+screenshots: test-setup reports ## full-page pictures of every briefing.html, desktop and phone
 	$(BIN)/python tests/screenshots.py --out docs/screenshots
 
 # Speed and memory against the targets (README "Scaling"): a table here, the figures in
 # build/bench/bench.json. About 10 minutes; synthetic data is kept in build/bench/ for reruns.
-bench: setup
+bench: setup ## speed and memory against the README's targets (about 10 minutes)
 	$(BIN)/python benchmarks/bench.py
 
-clean:
+clean: ## remove build/ and the reports' folders
 	rm -rf build reports/*/

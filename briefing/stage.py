@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
+import logging
 import threading
 from pathlib import Path
 
@@ -20,9 +20,16 @@ from briefing.problems import DataError
 from briefing.schema import TABLES_BY_NAME
 from briefing.tables import TEXT
 
+PROBLEMS = logging.getLogger("snakemake.logging")
+"""Where a stage reports bad data: Snakemake's own logger (named, not imported, so a stage run
+outside Snakemake imports nothing more). Whoever presents the run shows the problems: Snakemake's
+handler prints them as they come, the briefing logger plugin (`make`) gathers every job's and
+prints them last, once; Snakemake's log file keeps them either way. Outside Snakemake no handler
+is set, and Python prints them to stderr."""
+
 
 class StageFailed(Exception):
-    """A stage stopped on bad data; its problems are already printed and logged.
+    """A stage stopped on bad data; its problems are already reported and logged.
 
     Snakemake prints the traceback of whatever a `run:` rule raises; this exception shows
     none (its __traceback__ reads as None), so the user sees the problems and one line.
@@ -32,9 +39,12 @@ class StageFailed(Exception):
 
 
 def stage(function):
-    """A stage called with log=PATH: problems with the data go to that log and to stderr, then fail it.
+    """A stage called with log=PATH: problems with the data go to that log and to PROBLEMS, then fail it.
 
-    Paths may be given as strings, as Snakemake's rules have them.
+    The record carries the problems themselves (briefing_problems), so that a presenter can merge
+    several jobs' problems into one list, and the log (briefing_log), so that it can tell this
+    job's failure from one it has no explanation for. Paths may be given as strings, as
+    Snakemake's rules have them.
     """
 
     @functools.wraps(function)
@@ -45,9 +55,7 @@ def stage(function):
         except DataError as error:
             report = error.report()
             Path(log).write_text(report + "\n", encoding="utf-8")
-            # One write, starting on a line of its own: Snakemake's log lines come from another thread.
-            sys.stderr.write(f"\n{report}\n")
-            sys.stderr.flush()
+            PROBLEMS.error(report, extra={"briefing_problems": error.problems, "briefing_log": str(log)})
             raise StageFailed("the data has problems (listed above); nothing in reports/ was changed") from None
         Path(log).write_text("", encoding="utf-8")
 

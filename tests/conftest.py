@@ -25,8 +25,9 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def copy_project(target: Path) -> Path:
-    """The pipeline plus its data and config, as a user's checkout holds them."""
-    copy_pipeline((*PIPELINE, "config.yaml", "data"), ROOT, target)
+    """The pipeline plus its data and config, as a user's checkout holds them (with the Makefile
+    and the quiet build's logger plugin, which `make` runs)."""
+    copy_pipeline((*PIPELINE, "config.yaml", "data", "Makefile", "snakemake_logger_plugin_briefing"), ROOT, target)
     return target
 
 
@@ -41,13 +42,36 @@ def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def make_command(target: str = "build") -> list[str]:
+    """`make <target>` as a user runs it in the project once set up: this Python's environment stands for .venv."""
+    return ["make", "--no-print-directory", target, f"BIN={Path(sys.executable).parent}"]
+
+
+def make_build(project: Path) -> subprocess.CompletedProcess:
+    """`make build` in a copy of the project, stdout and stderr one pipe, not a terminal."""
+    return subprocess.run(
+        make_command(),
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=900,
+    )
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """One complete build of a copy of the project, shared by the tests that only read it."""
+def made(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """One complete build of a copy of the project, by the Makefile's build, and what it printed."""
     project = copy_project(tmp_path_factory.mktemp("built") / "project")
-    result = snakemake(project)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return project
+    result = make_build(project)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return project, result
+
+
+@pytest.fixture(scope="session")
+def built(made) -> Path:
+    """The complete build, shared by the tests that only read it."""
+    return made[0]
 
 
 def report_ids(project: Path) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project
+from conftest import copy_project, make_command
 from pypdf import PdfReader
 
 BIN = Path(sys.executable).parent
@@ -22,7 +22,8 @@ PDF = "reports/korea-2020-06/briefing.pdf"
 def make(project: Path, target: str = "build", **popen) -> subprocess.Popen:
     """`make build` as a user runs it, with this environment's snakemake."""
     return subprocess.Popen(
-        ["make", "-f", str(ROOT / "Makefile"), "-C", str(project), target, f"BIN={BIN}"],
+        make_command(target),
+        cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -39,7 +39,12 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_code_passes_ruff():
-    result = subprocess.run([BIN / "ruff", "check", "briefing", "tests", "benchmarks"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [BIN / "ruff", "check", "briefing", "snakemake_logger_plugin_briefing", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout
 
 
