@@ -34,7 +34,7 @@ define debian_packages
 	fi
 endef
 
-.PHONY: help bench all docs reports build setup test-setup system-packages test-packages test lint picture screenshots verify sign build-report clean
+.PHONY: help preview bench all docs reports build setup test-setup system-packages test-packages test lint picture screenshots verify sign build-report clean
 .DEFAULT_GOAL := all
 
 all: reports ## set up, then build every report (the default)
@@ -88,6 +88,11 @@ lint: $(TEST_READY) ## ruff, snakefmt and snakemake --lint
 	$(BIN)/ruff format --check briefing snakemake_logger_plugin_briefing tests benchmarks
 	$(BIN)/snakefmt --check Snakefile rules
 	$(BIN)/snakemake --lint
+
+# The live preview: watches data/, the narrative, templates/ and config.yaml, rebuilds on each save.
+REPORT ?= $(firstword $(REPORTS))
+preview: setup ## serve one report's HTML at http://127.0.0.1:8000/, rebuilt as you save (REPORT=<id>; default the first)
+	$(BIN)/python -m briefing preview $(REPORT)
 
 # Rebuild every report's briefing.pdf from the data it carries and compare the bytes.
 verify: reports ## rebuild every briefing.pdf from the data it carries and compare the bytes

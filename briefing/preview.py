@@ -30,7 +30,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from snakemake_interface_logger_plugins.common import LogEvent
+
 from briefing.html import hash_source
+from briefing.problems import DataError, Problem
 
 BUILD_LOCK = ".build.lock"
 """The lock `make` takes around a build (Makefile): a preview rebuild and a `make` never run at once."""
@@ -70,8 +73,9 @@ class Outcome:
     seconds: float = 0.0
 
 
-class _FailedJobLogs(logging.Filter):
-    """Notes the log files of the jobs that fail in a Snakemake run, where a stage writes its problems.
+class _Reported(logging.Filter):
+    """Gathers what a Snakemake run reports: the problems stages find in the data (briefing.stage
+    attaches them to its record), and the log files of the jobs that fail.
 
     A filter on Snakemake's logger, not a handler: each run's LoggerManager removes the
     logger's handlers and sets up its own, but leaves its filters.
@@ -79,11 +83,13 @@ class _FailedJobLogs(logging.Filter):
 
     def __init__(self):
         super().__init__()
-        self.logs: list[str] = []
+        self.problems: list[Problem] = []
+        self.failed_logs: list[str] = []
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if str(getattr(record, "event", "")) in ("job_error", "LogEvent.JOB_ERROR"):
-            self.logs += [str(path) for path in getattr(record, "log", None) or []]
+        self.problems += getattr(record, "briefing_problems", None) or []
+        if getattr(record, "event", None) == LogEvent.JOB_ERROR:
+            self.failed_logs += [str(path) for path in getattr(record, "log", None) or []]
         return True
 
 
@@ -91,16 +97,17 @@ def snakemake(arguments: list[str]) -> Outcome:
     """Run Snakemake on the project in the working directory, in this process, as `make` runs it.
 
     Its output is captured, not printed: the preview prints one line a rebuild. The problems are
-    what the failed jobs' stages wrote to their logs; failing before any job ran (bad
-    config.yaml, a missing table) they are what Snakemake printed.
+    those the stages found in the data, merged as `make` prints them; for a job that failed
+    otherwise, the end of its log; failing before any job ran (a bad config.yaml, a missing
+    table), what Snakemake printed.
     """
     from snakemake.cli import args_to_api, parse_args
     from snakemake.logging import logger
 
-    failed = _FailedJobLogs()
+    reported = _Reported()
     printed = io.StringIO()
     started = time.perf_counter()
-    logger.addFilter(failed)
+    logger.addFilter(reported)
     try:
         with open(BUILD_LOCK, "a") as lock, contextlib.redirect_stderr(printed), contextlib.redirect_stdout(printed):
             fcntl.flock(lock, fcntl.LOCK_EX)
@@ -113,16 +120,17 @@ def snakemake(arguments: list[str]) -> Outcome:
                 printed.write(f"{type(error).__name__}: {error}\n")
                 ok = False
     finally:
-        logger.removeFilter(failed)
+        logger.removeFilter(reported)
     seconds = time.perf_counter() - started
     if ok:
         return Outcome(True, seconds=seconds)
-    written = [Path(log).read_text(encoding="utf-8") for log in dict.fromkeys(failed.logs) if Path(log).is_file()]
-    lines = [line for text in written for line in text.splitlines() if line.strip()]
-    if not lines:
-        lines = [
-            line for line in printed.getvalue().splitlines() if line.strip() and not line.startswith("Using workflow specific profile")
-        ]
+    if reported.problems:
+        return Outcome(False, DataError(reported.problems).report().splitlines(), seconds)
+    logged = [Path(log).read_text(encoding="utf-8") for log in dict.fromkeys(reported.failed_logs) if Path(log).is_file()]
+    lines = [line for text in logged for line in text.splitlines() if line.strip()]
+    lines = lines or [
+        line for line in printed.getvalue().splitlines() if line.strip() and not line.startswith("Using workflow specific profile")
+    ]
     return Outcome(False, lines or ["the build failed, and said nothing: run `make V=1` to see Snakemake's log"], seconds)
 
 
