@@ -18,6 +18,7 @@ from briefing.dates import impossible, parse_date
 from briefing.problems import DataError, Problem, shown
 from briefing.rules import SLUG
 from briefing.schema import ID_PATTERN, NARRATIVE_PARTS
+from briefing.suggest import suggestions
 
 REQUIRED_SETTINGS = ("id", "title", "as_of", "edition", "template", "narrative")
 SCHEMA = "schemas/config.schema.yaml"
@@ -236,7 +237,12 @@ def _said(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
     at = _at(path)
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
-        return [((*path, key), f"{at}unknown key {quoted(key)} (allowed: {', '.join(allowed)})") for key in value if key not in allowed]
+        meant = suggestions([str(key) for key in value if key not in allowed], allowed)
+        return [
+            ((*path, key), f"{at}unknown key {quoted(key)}{_did_you_mean(str(key), meant)} (allowed: {', '.join(allowed)})")
+            for key in value
+            if key not in allowed
+        ]
     if error.validator == "required":
         properties = error.schema.get("properties", {})
         return [
@@ -261,6 +267,10 @@ def _said(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
         return [(path, f"{at}{quoted(value)} is not a slug (use lowercase letters, digits and hyphens)")]
     message = error.message if len(error.message) <= 160 else error.message[:159] + "…"  # values in it are repr'd: escaped
     return [(path, f"{at}{message}")]
+
+
+def _did_you_mean(key: str, meant: dict[str, str]) -> str:
+    return f"; did you mean {quoted(meant[key])}?" if key in meant else ""
 
 
 def _described(value: object) -> str:
