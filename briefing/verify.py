@@ -36,7 +36,7 @@ from pypdf.errors import LimitReachedError
 from briefing import context, documents, provenance
 from briefing.attachments import carried_config
 from briefing.config import quoted, read_yaml, schema_problems
-from briefing.dates import parse_date
+from briefing.dates import impossible, parse_date
 from briefing.docs import DATAPACKAGE
 from briefing.narrative import read_narrative
 from briefing.problems import DataError
@@ -169,7 +169,7 @@ def report_problem(report: dict, index: int) -> str | None:
         if key in report and not SLUG.fullmatch(report[key]):
             return f"{where}.{key} {quoted(report[key])} is not a slug (lowercase letters, digits and hyphens)"
     if parse_date(report["as_of"], "day") is None:
-        return f"{where}.as_of {quoted(report['as_of'])} is not a date (YYYY-MM-DD)"
+        return f"{where}.as_of: {impossible(report['as_of'], 'day') or quoted(report['as_of']) + ' is not a date (YYYY-MM-DD)'}"
     if report["narrative"] != f"narrative/{report['id']}":
         return f"{where}.narrative is {quoted(report['narrative'])}; a carried report's narrative is 'narrative/{report['id']}'"
     return None
