@@ -38,7 +38,11 @@ def suggestions(values: Iterable[str], known: Iterable[str]) -> dict[str, str]:
     """For each of the first MAX_VALUES distinct values, the known value it most likely means
     (closest's rule); a value with none is left out. Without values, known is not even read:
     a clean column costs nothing."""
-    wanted = list(dict.fromkeys(values))[:MAX_VALUES]
+    wanted: dict[str, None] = {}
+    for value in values:  # the first MAX_VALUES distinct values, without reading the rest
+        wanted.setdefault(value)
+        if len(wanted) == MAX_VALUES:
+            break
     if not wanted:
         return {}
     candidates = sorted(set(known))
