@@ -34,6 +34,7 @@ envvars:
 exit_on_problems(
     check_config(config, workflow.basedir) + missing_tables(workflow.basedir, TABLES)
 )
+# The settings are valid by now: Snakemake's validate only fills in the schema's defaults.
 validate(config, "schemas/config.schema.yaml")
 
 

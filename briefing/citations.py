@@ -8,14 +8,18 @@ backslash, is text, not a citation.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pandas as pd
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
+from briefing.dates import display_date
 from briefing.problems import DataError, Problem, shown
 from briefing.schema import LIST_SEPARATOR
+from briefing.suggest import suggestions
 
 TOKEN = "citation"
 
@@ -89,22 +93,38 @@ def cited_keys(text: str) -> set[str]:
     return {citation.key for citation in cited(text)}
 
 
-def problems(text: str, label: str, citable: set[str]) -> list[Problem]:
-    """Each cited id that is not a source the report may cite, on the line where it is written."""
-    return [
-        Problem(
-            label,
-            citation.line,
-            None,
-            f"citation {shown('@' + citation.key)} is not a source this report can cite (not in sources.csv, or published after its as-of date)",
-        )
-        for citation in cited(text)
-        if citation.key not in citable
-    ]
+def problems(text: str, label: str, citable: set[str], sources: pd.DataFrame, as_of: dt.date) -> list[Problem]:
+    """Each cited id that is not a source the report may cite, on the line where it is written,
+    saying which of the two it is: an id data/sources.csv does not have (with the closest one it
+    has, when close), or a source published after the report's as-of date (with both dates).
+
+    citable: the ids of the sources the report knows by as_of; sources: data/sources.csv (id,
+    published, published_precision).
+    """
+    wrong = [citation for citation in cited(text) if citation.key not in citable]
+    if not wrong:
+        return []
+    listed = sources.drop_duplicates("id").set_index("id")
+    meant = suggestions([c.key for c in wrong if c.key not in listed.index], listed.index.tolist())
+    found = []
+    for citation in wrong:
+        quoted = shown("@" + citation.key)
+        if citation.key in listed.index:
+            source = listed.loc[citation.key]
+            published = display_date(source["published"], source["published_precision"])
+            message = (
+                f"citation {quoted} names a source published after this report's as-of date ({published}, after "
+                f"{display_date(as_of.isoformat())}); cite one published by then, or cite it in a later edition"
+            )
+        else:
+            guess = f"; did you mean {shown('@' + meant[citation.key])}?" if citation.key in meant else ""
+            message = f"citation {quoted} is not a source in data/sources.csv{guess} (add it there, or fix the spelling)"
+        found.append(Problem(label, citation.line, None, message))
+    return found
 
 
-def check(narrative: dict[str, str], labels: dict[str, str], citable: set[str]) -> None:
+def check(narrative: dict[str, str], labels: dict[str, str], citable: set[str], sources: pd.DataFrame, as_of: dt.date) -> None:
     """Raise one DataError listing every citation of every part (by part name) that the report cannot make."""
-    found = [problem for part, text in narrative.items() for problem in problems(text, labels[part], citable)]
+    found = [problem for part, text in narrative.items() for problem in problems(text, labels[part], citable, sources, as_of)]
     if found:
         raise DataError(found)

@@ -1,20 +1,38 @@
-"""Checks of config.yaml that its JSON schema cannot express."""
+"""Checks of config.yaml, each problem one line naming the line of the file it is on: as plain
+YAML first, then against its JSON schema (schemas/config.schema.yaml) and what the schema cannot
+express, all before Snakemake does anything."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import jsonschema
 import yaml
 
 from briefing import documents
-from briefing.dates import parse_date, year_problem
+from briefing.dates import impossible, parse_date
 from briefing.problems import DataError, Problem, shown
 from briefing.rules import SLUG
-from briefing.schema import NARRATIVE_PARTS
+from briefing.schema import ID_PATTERN, NARRATIVE_PARTS
+from briefing.suggest import suggestions
 
 REQUIRED_SETTINGS = ("id", "title", "as_of", "edition", "template", "narrative")
+SCHEMA = "schemas/config.schema.yaml"
+"""The settings' JSON schema, relative to the project: the one source of their names, types and defaults."""
+JSON_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of settings",
+    "null": "empty",
+}
+"""What each JSON schema type is called in a message."""
 
 YAML_DEPTH = 20
 """How deeply a settings file may nest (config.yaml needs 4): PyYAML composes recursively, so a
@@ -102,83 +120,208 @@ def settings_file_problems(path: Path | str) -> list[Problem]:
     """
     path = Path(path)
     try:
-        read_yaml(path.read_bytes().decode("utf-8-sig"), path.name)
+        settings = read_yaml(path.read_bytes().decode("utf-8-sig"), path.name)
     except DataError as error:
         return error.problems
     except UnicodeDecodeError:
         return [Problem(path.name, None, None, "is not UTF-8 text; save it as UTF-8")]
     except OSError:
         return [Problem(path.name, None, None, "cannot be read; create it (see README, 'Adding a report')")]
+    if not isinstance(settings, dict):
+        return [Problem(path.name, None, None, "is not a mapping of settings (issuer, reports, ...); see README, 'Adding a report'")]
     return []
 
 
 def check_config(config: dict, root: Path | str) -> list[Problem]:
-    """What a user most often gets wrong in config.yaml, said plainly, before the JSON schema's check.
+    """Every problem with the settings, one line each, at the line of root/config.yaml the setting is on.
 
-    Report ids name folders under reports/, so they must be slugs: no '/', no '..'.
+    What a user most often gets wrong (a report's required settings, its id, date, template
+    and narrative folder) is said in plain words by plain_problems; the schema's check adds
+    what they leave unsaid (an unknown key, a missing issuer, a wrong type), never a second
+    line for a setting already named. Report ids name folders under reports/, so they must
+    be slugs: no '/', no '..'.
     """
     root = Path(root)
-    problems, seen = [], set()
+    plain = list(plain_problems(config, root))
+    said = [path for path, _ in plain]
+    schema = read_yaml((root / SCHEMA).read_text(encoding="utf-8"), SCHEMA)
+    unsaid = [(path, text) for path, text in schema_problems(config, schema) if not any(path[: len(p)] == p for p in said)]
+    lines = setting_lines(root / "config.yaml")
+    found = [Problem("config.yaml", _line(lines, path), None, text) for path, text in plain + unsaid]
+    return sorted(found, key=lambda problem: problem.line or 0)
 
-    def setting(key: str, message: str) -> None:
-        problems.append(Problem("config.yaml", None, None, f"{key}: {message}"))
+
+def setting_name(path: Iterable) -> str:
+    """How a message names a setting: reports[2].title (lists counted from 1, as an editor's reader counts)."""
+    return "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
+
+
+def _at(path: tuple) -> str:
+    """A message's opening: the setting's name and a colon, or nothing for the settings as a whole."""
+    return f"{setting_name(path)}: " if path else ""
+
+
+def plain_problems(config: dict, root: Path) -> Iterator[tuple[tuple, str]]:
+    """(setting's path, message) for what the schema cannot express, or would say less plainly."""
+
+    def setting(path: tuple, message: str) -> tuple[tuple, str]:
+        return path, f"{_at(path)}{message}"
 
     reports = config.get("reports")
-    if not isinstance(reports, list) or not reports:
-        setting("reports", "is missing or empty; list at least one report (see README, 'Adding a report')")
-        return problems
-    for index, report in enumerate(reports, start=1):
-        where = f"reports[{index}]"
+    if not reports:
+        yield setting(("reports",), "is missing or empty; list at least one report (see README, 'Adding a report')")
+    if not reports or not isinstance(reports, list):  # not a list: the schema says so
+        return
+    seen = set()
+    for index, report in enumerate(reports):
+        where = ("reports", index)
         if not isinstance(report, dict):
-            setting(where, "is not a mapping of settings (id, title, as_of, edition, template, narrative)")
+            yield setting(where, "is not a mapping of settings (id, title, as_of, edition, template, narrative)")
             continue
-        missing = [key for key in REQUIRED_SETTINGS if not str(report.get(key) or "").strip()]
-        for key in missing:
-            setting(f"{where}.{key}", "is missing; every report needs it")
+        for key in REQUIRED_SETTINGS:
+            if not str(report.get(key) or "").strip():
+                yield setting((*where, key), "is missing; every report needs it")
         report_id = str(report.get("id") or "")
         if report_id and not SLUG.fullmatch(report_id):
-            setting(
-                f"{where}.id", f"'{report_id}' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
+            yield setting(
+                (*where, "id"),
+                f"'{report_id}' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)",
             )
         if report_id in seen:
-            setting(f"{where}.id", f"'{report_id}' names two reports; ids must be unique")
+            yield setting((*where, "id"), f"'{report_id}' names two reports; ids must be unique")
         seen.add(report_id)
         as_of = str(report.get("as_of") or "")
         if as_of and parse_date(as_of, "day") is None:
-            setting(f"{where}.as_of", year_problem(as_of, "day") or f"'{as_of}' is not a date (use YYYY-MM-DD)")
+            yield setting((*where, "as_of"), impossible(as_of, "day") or f"'{as_of}' is not a date (use YYYY-MM-DD)")
         name = str(report.get("template") or "")
         if name and (not SLUG.fullmatch(name) or not (root / "templates" / f"{name}.html.j2").is_file()):
             known = sorted(p.name.removesuffix(".html.j2") for p in (root / "templates").glob("*.html.j2") if "-" not in p.name)
-            setting(f"{where}.template", f"'{name}' has no templates/{name}.html.j2 (use one of: {', '.join(known)})")
+            yield setting((*where, "template"), f"'{name}' has no templates/{name}.html.j2 (use one of: {', '.join(known)})")
         elif name:
             for document in documents.of(report):
                 template = f"templates/{document.template(name)}.html.j2"
                 if (root / template).is_file():
                     continue
                 if document.wanted_by:
-                    setting(
-                        f"{where}.{document.wanted_by}", f"is true but {template} does not exist; add it or set {document.wanted_by}: false"
+                    yield setting(
+                        (*where, document.wanted_by), f"is true but {template} does not exist; add it or set {document.wanted_by}: false"
                     )
                 else:
-                    setting(f"{where}.template", f"'{name}' has no {template}, which its {document.name} needs; add it")
+                    yield setting((*where, "template"), f"'{name}' has no {template}, which its {document.name} needs; add it")
         narrative = str(report.get("narrative") or "")
+        at = (*where, "narrative")
         if narrative and not inside(root / narrative, root):
-            setting(
-                f"{where}.narrative", f"{shown(narrative, 200)} lies outside the project; keep a report's narrative in a folder under data/"
-            )
+            yield setting(at, f"{shown(narrative, 200)} lies outside the project; keep a report's narrative in a folder under data/")
         elif narrative and not (root / narrative).is_dir():
-            setting(
-                f"{where}.narrative",
-                f"{shown(narrative, 200)} is not a directory (create it with {' and '.join(f'{p}.md' for p in NARRATIVE_PARTS)})",
-            )
+            parts = " and ".join(f"{p}.md" for p in NARRATIVE_PARTS)
+            yield setting(at, f"{shown(narrative, 200)} is not a directory (create it with {parts})")
         elif narrative:
             for part in NARRATIVE_PARTS:
                 if not (root / narrative / f"{part}.md").is_file():
-                    setting(
-                        f"{where}.narrative",
-                        f"{shown(narrative, 200)} has no {part}.md; write it (every report needs {' and '.join(f'{p}.md' for p in NARRATIVE_PARTS)})",
-                    )
-    return problems
+                    parts = " and ".join(f"{p}.md" for p in NARRATIVE_PARTS)
+                    yield setting(at, f"{shown(narrative, 200)} has no {part}.md; write it (every report needs {parts})")
+
+
+def schema_problems(settings: object, schema: dict) -> list[tuple[tuple, str]]:
+    """(setting's path, message) for each way the settings break the schema: one line each, never the schema itself.
+
+    An unknown key is named with the keys allowed there; a missing one with what it is (its
+    description); a wrong type with the type wanted. In the order of the settings' paths.
+    """
+    errors = jsonschema.Draft202012Validator(schema).iter_errors(settings)
+    return [found for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]) for found in _said(error)]
+
+
+def _said(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
+    path, value, wanted = tuple(error.absolute_path), error.instance, error.validator_value
+    at = _at(path)
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        meant = suggestions([str(key) for key in value if key not in allowed], allowed)
+        return [
+            ((*path, key), f"{at}unknown key {quoted(key)}{_did_you_mean(str(key), meant)} (allowed: {', '.join(allowed)})")
+            for key in value
+            if key not in allowed
+        ]
+    if error.validator == "required":
+        properties = error.schema.get("properties", {})
+        return [
+            (
+                (*path, key),
+                f"{at}missing required key {quoted(key)}"
+                + (f" ({properties[key]['description']})" if "description" in properties.get(key, {}) else ""),
+            )
+            for key in wanted
+            if key not in value
+        ]
+    if error.validator == "type":
+        expected = " or ".join(JSON_TYPES.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted))
+        if isinstance(value, dt.date) and "string" in wanted:
+            return [(path, f'{at}{value} is read as a date, not text; put it in quotes ("{value}")')]
+        return [(path, f"{at}{_described(value)} is not {expected}; write {expected}")]
+    if error.validator == "minimum":
+        return [(path, f"{at}{value} is less than {wanted}; use {wanted} or more")]
+    if error.validator in ("minLength", "minItems"):
+        return [(path, f"{at}is empty; give it a value")]
+    if error.validator == "pattern" and wanted == f"^{ID_PATTERN}$":
+        return [(path, f"{at}{quoted(value)} is not a slug (use lowercase letters, digits and hyphens)")]
+    message = error.message if len(error.message) <= 160 else error.message[:159] + "…"  # values in it are repr'd: escaped
+    return [(path, f"{at}{message}")]
+
+
+def _did_you_mean(key: str, meant: dict[str, str]) -> str:
+    return f"; did you mean {quoted(meant[key])}?" if key in meant else ""
+
+
+def _described(value: object) -> str:
+    """A wrong value as a message shows it: short values quoted, lists and mappings by what they are."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "empty"
+    return json.dumps(value) if isinstance(value, (bool, int, float)) else quoted(value)  # 5 and true as YAML writes them
+
+
+def setting_lines(path: Path) -> dict[tuple, int]:
+    """The line of each setting of a settings file (a key's line; a list item's first line), by path.
+
+    Read from YAML's composed nodes, which carry their marks. A file that cannot be read has
+    no lines (settings_file_problems has said why).
+    """
+    try:
+        loader = PlainLoader(path.read_bytes().decode("utf-8-sig"), path.name)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, DataError):
+        return {}
+    lines: dict[tuple, int] = {}
+
+    def walk(node: yaml.Node, path: tuple) -> None:
+        children = (
+            [(key.value, key, value) for key, value in node.value]
+            if isinstance(node, yaml.MappingNode)
+            else [(index, item, item) for index, item in enumerate(node.value)]
+            if isinstance(node, yaml.SequenceNode)
+            else []
+        )
+        for part, marked, child in children:
+            lines[(*path, part)] = marked.start_mark.line + 1
+            walk(child, (*path, part))
+
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _line(lines: dict[tuple, int], path: tuple) -> int | None:
+    """The line of a setting, or of the nearest setting holding it (where a missing key belongs)."""
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path)
 
 
 def inside(path: Path, root: Path) -> bool:

@@ -14,13 +14,11 @@ import numpy as np
 import pandas as pd
 
 from briefing import citations, provenance, scoring
-from briefing.dates import FIRST_DAY, parse_date
+from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
 from briefing.stage import read_dataset, stage, write_text
 from briefing.tables import id_list, records
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 
 def start_of(value: str, precision: str = "day") -> dt.date:
@@ -31,16 +29,6 @@ def starts_of(dates: pd.Series, precisions: pd.Series) -> pd.Series:
     """start_of for a whole column at once, as datetime64 (a million dates in a fraction of a second)."""
     padded = dates + precisions.map(FIRST_DAY)
     return pd.to_datetime(padded, format="%Y-%m-%d")
-
-
-def display_date(value: str, precision: str = "day") -> str:
-    """'16 June 2020', 'June 2020' or '2020', as a reader expects to see a date."""
-    date = start_of(value, precision)
-    if precision == "year":
-        return str(date.year)
-    if precision == "month":
-        return f"{MONTHS[date.month - 1]} {date.year}"
-    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
 
 
 def events_as_of(events: pd.DataFrame, known_sources: set[str], as_of: dt.date) -> pd.DataFrame:
@@ -368,9 +356,11 @@ def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: s
     """The context stage: what one report shows (settings: its config entry as JSON), from the
     validated tables and its narrative, which may cite only sources known by its date."""
     narrative = read_parts(narrative_files)
-    built = build_context(read_dataset(dataset), json.loads(settings), narrative, issuer, caps)
+    tables, report = read_dataset(dataset), json.loads(settings)
+    built = build_context(tables, report, narrative, issuer, caps)
     # The sources listed are every source the narrative cites that the edition knows (plus
     # those the shown rows cite): a citation not among them is one the report cannot make.
     labels = {part: str(path) for part, path in narrative_paths(narrative_files).items()}
-    citations.check(narrative, labels, {source["id"] for source in built["sources"]})
+    citable = {source["id"] for source in built["sources"]}
+    citations.check(narrative, labels, citable, tables["sources"], dt.date.fromisoformat(str(report["as_of"])))
     write_text(out, provenance.dumps(built))

@@ -1,8 +1,10 @@
-"""The dates the data holds: their forms by precision, the years allowed, and how they are read,
-one at a time (parse_date) or a column at once (are_dates)."""
+"""The dates the data holds: their forms by precision, the years allowed, how they are read,
+one at a time (parse_date) or a column at once (are_dates), why one is refused, and how a
+reader sees one."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -17,6 +19,7 @@ DATE_FORMS = {
 }
 FIRST_DAY = {"day": "", "month": "-01", "year": "-01-01"}
 """What turns a date of each precision into the first day of its period (YYYY-MM-DD)."""
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 """Every date lies in these years (both included). A year outside is a slip of the keyboard
 (0000, 2202), and the later stages may then count on any date being a day pandas can hold."""
@@ -44,8 +47,39 @@ def are_dates(texts: pd.Series, precision: str) -> pd.Series:
     return written & pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
 
 
-def year_problem(text: str, precision: str) -> str | None:
-    """Why a date written in the form of its precision is refused all the same, or None."""
-    if re.fullmatch(DATE_FORMS[precision][1], text) and not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+def impossible(text: str, precision: str) -> str | None:
+    """Why a date written in the form of its precision is no date all the same, or None: a year
+    outside FIRST_YEAR to LAST_YEAR, a month 13, a day its month does not have. Said as what it
+    is, not as a wrong format: '2020-11-31' is well written, but November has 30 days.
+
+    Every check of a date, column-wise or one at a time, words its message with this.
+    """
+    if not re.fullmatch(DATE_FORMS[precision][1], text):
+        return None
+    year = int(text[:4])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         return f"{shown(text)} is outside the years {FIRST_YEAR} to {LAST_YEAR} (check the year)"
+    if precision == "year":
+        return None
+    month = int(text[5:7])
+    if not 1 <= month <= 12:
+        return f"{shown(text)} is not a date: there is no month {month} (check the month)"
+    if precision == "month":
+        return None
+    day, days = int(text[8:10]), calendar.monthrange(year, month)[1]
+    if day == 0:
+        return f"{shown(text)} is not a date: there is no day 0 (check the day)"
+    if day > days:
+        name = f"{MONTHS[month - 1]} {year}" if month == 2 else MONTHS[month - 1]
+        return f"{shown(text)} is not a date: {name} has {days} days (check the day)"
     return None
+
+
+def display_date(value: str, precision: str = "day") -> str:
+    """'16 June 2020', 'June 2020' or '2020', as a reader expects to see a date."""
+    date = parse_date(value, precision)
+    if precision == "year":
+        return str(date.year)
+    if precision == "month":
+        return f"{MONTHS[date.month - 1]} {date.year}"
+    return f"{date.day} {MONTHS[date.month - 1]} {date.year}"

@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from briefing.dates import DATE_FORMS, are_dates, year_problem
+from briefing.dates import DATE_FORMS, are_dates, impossible
 from briefing.problems import HIDDEN, character, hidden_problem, shown
 from briefing.schema import (
     ESTIMATIVE_TERMS,
@@ -38,6 +38,7 @@ from briefing.schema import (
     Column,
     Table,
 )
+from briefing.suggest import suggestions
 from briefing.tables import WHITESPACE, decode, normalised
 
 SLUG = re.compile(rf"^{ID_PATTERN}\Z")
@@ -156,21 +157,28 @@ def ascii_lookalike(text: str) -> str:
 
 def choices(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
     """An enum cell holds one of its column's choices."""
-    return _say(
-        lambda value: f"{shown(value)} is not allowed (use one of: {', '.join(column.choices)})", cells[~cells.isin(column.choices)]
-    )
+    return _not_one_of(cells, column.choices, f"use one of: {', '.join(column.choices)}")
 
 
 def yes_or_no(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
     """A yes/no cell says yes or no."""
-    return _say(lambda value: f"{shown(value)} is not allowed (use yes or no)", cells[~cells.isin(("yes", "no"))])
+    return _not_one_of(cells, ("yes", "no"), "use yes or no")
+
+
+def _not_one_of(cells: pd.Series, allowed: tuple[str, ...], fix: str) -> pd.Series:
+    wrong = cells[~cells.isin(allowed)]
+    meant = suggestions(wrong.unique(), allowed)
+    return _say(lambda value: f"{shown(value)} is not allowed{_did_you_mean(value, meant)} ({fix})", wrong)
+
+
+def _did_you_mean(value: str, meant: dict[str, str]) -> str:
+    """'; did you mean 'x'?' when value is close to a known one (suggest.suggestions), else nothing."""
+    return f"; did you mean {shown(meant[value])}?" if value in meant else ""
 
 
 def days(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
     """A day is a date of the calendar, YYYY-MM-DD."""
-    return _say(
-        lambda value: year_problem(value, "day") or f"{shown(value)} is not a date (use YYYY-MM-DD)", cells[~are_dates(cells, "day")]
-    )
+    return _say(lambda value: impossible(value, "day") or f"{shown(value)} is not a date (use YYYY-MM-DD)", cells[~are_dates(cells, "day")])
 
 
 def dates(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
@@ -186,8 +194,8 @@ def dates(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
 
 def _not_a_date(value: str, precision: str, column: Column) -> str:
     form = DATE_FORMS[precision][0]
-    if year := year_problem(value, precision):
-        return year
+    if why := impossible(value, precision):
+        return why
     actual = next((p for p, (_, pattern) in DATE_FORMS.items() if re.fullmatch(pattern, value)), None)
     if actual and actual != precision:
         return f"{shown(value)} has {actual} precision but {column.precision_column} says {precision} (write {form} or change {column.precision_column})"
@@ -278,7 +286,11 @@ def _unknown_ids(cells: pd.Series, column: Column, around: Around) -> pd.Series:
     if column.allow_unattributed:
         unknown, alternative = unknown[unknown != UNATTRIBUTED], f" or `{UNATTRIBUTED}`"
     where = around.labels[column.references]
-    return _say(lambda item: f"{shown(item)} is not an id in {where} (add it there{alternative}, or fix the spelling)", unknown)
+    meant = suggestions(unknown.unique(), around.referenced[column.references]["id"])
+    return _say(
+        lambda item: f"{shown(item)} is not an id in {where}{_did_you_mean(item, meant)} (add it there{alternative}, or fix the spelling)",
+        unknown,
+    )
 
 
 def _items(cells: pd.Series) -> pd.Series:

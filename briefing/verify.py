@@ -29,15 +29,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-import jsonschema
 import pypdf
 import yaml
 from pypdf.errors import LimitReachedError
 
 from briefing import context, documents, provenance
 from briefing.attachments import carried_config
-from briefing.config import quoted, read_yaml
-from briefing.dates import parse_date
+from briefing.config import quoted, read_yaml, schema_problems
+from briefing.dates import impossible, parse_date
 from briefing.docs import DATAPACKAGE
 from briefing.narrative import read_narrative
 from briefing.problems import DataError
@@ -158,11 +157,6 @@ def contents(entries: dict[str, pypdf.generic.EmbeddedFile], names: Iterable[str
     return files
 
 
-def setting_name(path: Iterable) -> str:
-    """Where in config.yaml a schema error is: reports[2].title (lists counted from 1, as check_config does)."""
-    return "".join(f"[{part + 1}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".") or "its settings"
-
-
 def report_problem(report: dict, index: int) -> str | None:
     """What is wrong with one carried report's settings beyond the schema, or None.
 
@@ -175,7 +169,7 @@ def report_problem(report: dict, index: int) -> str | None:
         if key in report and not SLUG.fullmatch(report[key]):
             return f"{where}.{key} {quoted(report[key])} is not a slug (lowercase letters, digits and hyphens)"
     if parse_date(report["as_of"], "day") is None:
-        return f"{where}.as_of {quoted(report['as_of'])} is not a date (YYYY-MM-DD)"
+        return f"{where}.as_of: {impossible(report['as_of'], 'day') or quoted(report['as_of']) + ' is not a date (YYYY-MM-DD)'}"
     if report["narrative"] != f"narrative/{report['id']}":
         return f"{where}.narrative is {quoted(report['narrative'])}; a carried report's narrative is 'narrative/{report['id']}'"
     return None
@@ -199,9 +193,9 @@ def checked_settings(raw: bytes, schema: dict) -> dict:
     unknown = sorted(str(key) for key in settings if key not in CARRIED_SETTINGS)
     if unknown:
         raise Refused(f"config.yaml: setting {quoted(unknown[0])} is not one a briefing carries ({', '.join(CARRIED_SETTINGS)})")
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(schema).iter_errors(settings))
-    if error is not None:
-        raise Refused(printable(f"config.yaml: {setting_name(error.absolute_path)}: {error.message}"))
+    problems = schema_problems(settings, schema)
+    if problems:
+        raise Refused(printable(f"config.yaml: {problems[0][1]}"))
     if settings.get("source_archive"):
         raise Refused("config.yaml: source_archive is set; a carried config.yaml leaves it empty")
     reports = settings["reports"]

@@ -76,15 +76,23 @@ def reencode(table: str, make: Callable[[str], bytes]) -> Callable[[Path], list[
     return edit
 
 
-def config(change: Callable[[dict], None], expected: list[str]) -> Callable[[Path], list[str]]:
+def config(change: Callable[[dict], None], expected: list[str], at: str = "") -> Callable[[Path], list[str]]:
+    """An edit of config's settings, written back as YAML; {line} in expected is the line of the first setting starting with at."""
+
     def edit(project: Path) -> list[str]:
         path = project / "config.yaml"
         settings = yaml.safe_load(path.read_text(encoding="utf-8"))
         change(settings)
         path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
-        return expected
+        return [line.format(line=config_line(project, at)) if at else line for line in expected]
 
     return edit
+
+
+def config_line(project: Path, start: str) -> int:
+    """The line of config.yaml whose setting starts with start (list markers and indentation aside)."""
+    lines = (project / "config.yaml").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if line.strip().lstrip("- ").startswith(start))
 
 
 def missing_file(project: Path) -> list[str]:
@@ -156,13 +164,24 @@ def quote_not_in_source(project: Path) -> list[str]:
     ]
 
 
+NO_SUCH_SOURCE = "is not a source in data/sources.csv (add it there, or fix the spelling)"
+
+
 def narrative_bad_citation(project: Path) -> list[str]:
     path = project / "data/narrative/korea-2020-06/key-judgments.md"
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "- **A new judgment.** It rests on nothing [@no-such-source].\n", encoding="utf-8")
     line = len(text.splitlines()) + 1
+    return [f"data/narrative/korea-2020-06/key-judgments.md:{line}: citation '@no-such-source' {NO_SUCH_SOURCE}"]
+
+
+def narrative_misspelt_citation(project: Path) -> list[str]:
+    path = project / "data/narrative/korea-2020-06/key-judgments.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "- **A new judgment.** It rests on a misspelt source [@efner-2020].\n", encoding="utf-8")
     return [
-        f"data/narrative/korea-2020-06/key-judgments.md:{line}: citation '@no-such-source' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+        f"data/narrative/korea-2020-06/key-judgments.md:{len(text.splitlines()) + 1}: citation '@efner-2020' is not a source in"
+        " data/sources.csv; did you mean '@effner-2020'? (add it there, or fix the spelling)"
     ]
 
 
@@ -172,7 +191,8 @@ def narrative_future_citation(project: Path) -> list[str]:
     path.write_text(text.rstrip("\n") + " Later events bear this out [@record-2022-03-24].\n", encoding="utf-8")
     line = len(text.rstrip("\n").splitlines())
     return [
-        f"data/narrative/korea-2020-06/bottom-line.md:{line}: citation '@record-2022-03-24' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+        f"data/narrative/korea-2020-06/bottom-line.md:{line}: citation '@record-2022-03-24' names a source published after this report's"
+        " as-of date (24 March 2022, after 30 June 2020); cite one published by then, or cite it in a later edition"
     ]
 
 
@@ -182,9 +202,7 @@ def citation_over_two_lines(project: Path) -> list[str]:
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "- **A new judgment.** It rests on two sources [@effner-2020;\n@no-such-source].\n", encoding="utf-8")
     line = len(text.splitlines()) + 2
-    return [
-        f"data/narrative/korea-2020-06/key-judgments.md:{line}: citation '@no-such-source' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
-    ]
+    return [f"data/narrative/korea-2020-06/key-judgments.md:{line}: citation '@no-such-source' {NO_SUCH_SOURCE}"]
 
 
 def year_zero(project: Path) -> list[str]:
@@ -270,14 +288,14 @@ def narrative_folder_outside(project: Path) -> list[str]:
     (folder / "key-judgments.md").write_text(OUTSIDE_SECRET, encoding="utf-8")
     config(lambda c: c["reports"][0].update(narrative=str(folder)), [])(project)
     return [
-        f"config.yaml: reports[1].narrative: {shown(str(folder), 200)} lies outside the project; keep a report's narrative in a folder under data/"
+        f"config.yaml:{config_line(project, 'narrative:')}: reports[1].narrative: {shown(str(folder), 200)} lies outside the project; keep a report's narrative in a folder under data/"
     ]
 
 
 def narrative_part_missing(project: Path) -> list[str]:
     (project / "data/narrative/korea-2020-06/key-judgments.md").unlink()
     return [
-        "config.yaml: reports[1].narrative: 'data/narrative/korea-2020-06' has no key-judgments.md; write it (every report needs bottom-line.md and key-judgments.md)"
+        f"config.yaml:{config_line(project, 'narrative:')}: reports[1].narrative: 'data/narrative/korea-2020-06' has no key-judgments.md; write it (every report needs bottom-line.md and key-judgments.md)"
     ]
 
 
@@ -327,6 +345,33 @@ def duplicate_key(lines: list[str]) -> str:
 def python_tag(lines: list[str]) -> str:
     lines.append('marker: !!python/object/apply:os.system ["touch /tmp/briefing-marker"]')
     return f"config.yaml:{len(lines)}: tag '!!python/object/apply:os.system' is not allowed; settings are plain text, numbers, lists and mappings"
+
+
+def unknown_key(lines: list[str]) -> str:
+    """A key the schema does not know, in the second report: one line naming it and the keys allowed."""
+    second = [number for number, line in enumerate(lines) if line.startswith("  - id:")][1]
+    lines.insert(second + 1, "    classification: secret")
+    return (
+        f"config.yaml:{second + 2}: reports[2]: unknown key 'classification'"
+        " (allowed: id, title, subtitle, as_of, edition, template, narrative, series, annex, keywords)"
+    )
+
+
+def missing_issuer(lines: list[str]) -> str:
+    lines[:] = [line for line in lines if not line.startswith("issuer:")]
+    return "config.yaml: missing required key 'issuer' (the issuing team named on every cover)"
+
+
+def cap_in_words(lines: list[str]) -> str:
+    number = lines.index("  events: 100")
+    lines[number] = "  events: ten"
+    return f"config.yaml:{number + 1}: caps.events: 'ten' is not a whole number; write a whole number"
+
+
+def unquoted_as_of(lines: list[str]) -> str:
+    number = lines.index('    as_of: "2020-06-30"')
+    lines[number] = "    as_of: 2020-06-30"
+    return f'config.yaml:{number + 1}: reports[1].as_of: 2020-06-30 is read as a date, not text; put it in quotes ("2020-06-30")'
 
 
 def huge_narrative(project: Path) -> list[str]:
@@ -387,6 +432,16 @@ CASES = [
     Case("dangling-event-actor", dangling("events", "moon-elected", "actors", "actors")),
     Case("dangling-event-source", dangling("events", "moon-elected", "sources", "sources")),
     Case("dangling-motive-actor", dangling("motives", "m01", "actor", "actors")),
+    Case(
+        "misspelt-event-actor",
+        cell(
+            "events",
+            "liaison-office-demolished",
+            "actors",
+            "north-koreaa;south-korea",
+            "'north-koreaa' is not an id in data/actors.csv; did you mean 'north-korea'? (add it there, or fix the spelling)",
+        ),
+    ),
     Case("dangling-motive-hypothesis", dangling("motives", "m01", "hypothesis", "hypotheses")),
     Case("dangling-motive-analyst", dangling("motives", "m01", "asserted_by", "analysts", " or `outlet`")),
     Case("dangling-motive-source", dangling("motives", "m01", "source", "sources")),
@@ -397,8 +452,22 @@ CASES = [
         outcome("f01", "'f99' is not an id in data/forecasts.csv (add it there, or fix the spelling)", "forecast", forecast="f99"),
     ),
     Case("not-a-date", cell("events", "moon-elected", "date", "yesterday", "'yesterday' is not a date (use YYYY-MM-DD for day precision)")),
-    Case("month-13", cell("events", "moon-elected", "date", "2020-13-01", "'2020-13-01' is not a date (use YYYY-MM-DD for day precision)")),
-    Case("february-30", cell("forecasts", "f01", "made_on", "2020-02-30", "'2020-02-30' is not a date (use YYYY-MM-DD)")),
+    Case(
+        "month-13",
+        cell("events", "moon-elected", "date", "2020-13-01", "'2020-13-01' is not a date: there is no month 13 (check the month)"),
+    ),
+    Case(
+        "february-30",
+        cell("forecasts", "f01", "made_on", "2020-02-30", "'2020-02-30' is not a date: February 2020 has 29 days (check the day)"),
+    ),
+    Case(
+        "november-31",
+        cell("events", "moon-elected", "date", "2020-11-31", "'2020-11-31' is not a date: November has 30 days (check the day)"),
+    ),
+    Case(
+        "february-29-of-a-common-year",
+        cell("forecasts", "f01", "horizon", "2021-02-29", "'2021-02-29' is not a date: February 2021 has 28 days (check the day)"),
+    ),
     Case(
         "wrong-precision",
         cell(
@@ -449,7 +518,7 @@ CASES = [
             "moon-elected",
             "category",
             "militery",
-            "'militery' is not allowed (use one of: military, diplomatic, political, economic, information)",
+            "'militery' is not allowed; did you mean 'military'? (use one of: military, diplomatic, political, economic, information)",
         ),
     ),
     Case("unknown-reliability", cell("sources", "effner-2020", "reliability", "A1", "'A1' is not allowed (use one of: A, B, C, D, E, F)")),
@@ -490,6 +559,7 @@ CASES = [
     Case("unclosed-quote", unclosed_quote),
     Case("narrative-cites-unknown-source", narrative_bad_citation),
     Case("narrative-cites-later-source", narrative_future_citation),
+    Case("narrative-cites-misspelt-source", narrative_misspelt_citation),
     Case("citation-over-two-lines", citation_over_two_lines),
     Case(
         "nul-byte-in-a-title",
@@ -582,7 +652,8 @@ CASES = [
         "config-unknown-template",
         config(
             lambda c: c["reports"][0].update(template="glossy"),
-            ["config.yaml: reports[1].template: 'glossy' has no templates/glossy.html.j2 (use one of: briefing)"],
+            ["config.yaml:{line}: reports[1].template: 'glossy' has no templates/glossy.html.j2 (use one of: briefing)"],
+            at="template:",
         ),
     ),
     Case(
@@ -590,8 +661,9 @@ CASES = [
         config(
             lambda c: c["reports"][0].update(id="korea/2020"),
             [
-                "config.yaml: reports[1].id: 'korea/2020' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
+                "config.yaml:{line}: reports[1].id: 'korea/2020' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
             ],
+            at="id: korea/2020",
         ),
     ),
     Case(
@@ -599,15 +671,17 @@ CASES = [
         config(
             lambda c: c["reports"][0].update(id=".."),
             [
-                "config.yaml: reports[1].id: '..' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
+                "config.yaml:{line}: reports[1].id: '..' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
             ],
+            at="id: ..",
         ),
     ),
     Case(
         "config-impossible-as-of",
         config(
             lambda c: c["reports"][0].update(as_of="2020-02-30"),
-            ["config.yaml: reports[1].as_of: '2020-02-30' is not a date (use YYYY-MM-DD)"],
+            ["config.yaml:{line}: reports[1].as_of: '2020-02-30' is not a date: February 2020 has 29 days (check the day)"],
+            at="as_of: '2020-02-30'",
         ),
     ),
     Case(
@@ -615,13 +689,18 @@ CASES = [
         config(
             lambda c: c["reports"][0].update(narrative="data/narrative/nowhere"),
             [
-                "config.yaml: reports[1].narrative: 'data/narrative/nowhere' is not a directory (create it with bottom-line.md and key-judgments.md)"
+                "config.yaml:{line}: reports[1].narrative: 'data/narrative/nowhere' is not a directory (create it with bottom-line.md and key-judgments.md)"
             ],
+            at="narrative: data/narrative/nowhere",
         ),
     ),
     Case("config-alias-bomb", config_text(alias_bomb)),
     Case("config-duplicate-key", config_text(duplicate_key)),
     Case("config-python-tag", config_text(python_tag)),
+    Case("config-unknown-key", config_text(unknown_key), absent=("$schema", "Failed validating")),
+    Case("config-missing-issuer", config_text(missing_issuer), absent=("$schema", "Failed validating")),
+    Case("config-cap-in-words", config_text(cap_in_words)),
+    Case("config-unquoted-as-of", config_text(unquoted_as_of)),
     Case("narrative-of-50-mb", huge_narrative),
     Case("narrative-folder-outside-the-project", narrative_folder_outside),
     Case("narrative-part-missing", narrative_part_missing),

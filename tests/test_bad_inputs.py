@@ -13,8 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
-from bad_inputs import ACCEPTED, CASES, Case
-from conftest import SEEDS, snakemake
+from bad_inputs import ACCEPTED, CASES, Case, unknown_key
+from conftest import SEEDS, copy_project, snakemake
 from test_pipeline import digests
 
 
@@ -88,3 +88,19 @@ def test_bad_input(runs, case):
     for text in case.absent:
         assert text not in result.output, f"printed what it must not: {text!r}\n--- output ---\n{result.output[-4000:]}"
     assert result.reports_after == result.reports_before
+
+
+SNAKEMAKE_PROFILE_NOTICE = "Using workflow specific profile"
+"""The line Snakemake itself prints on finding profiles/default, before the Snakefile runs."""
+
+
+def test_an_unknown_config_key_is_one_line_and_nothing_else(tmp_path):
+    project = copy_project(tmp_path / "project")
+    config = project / "config.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    expected = unknown_key(lines)
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = snakemake(project, "-n")
+    assert result.returncode == 1
+    printed = [line for line in (result.stdout + result.stderr).splitlines() if not line.startswith(SNAKEMAKE_PROFILE_NOTICE)]
+    assert printed == [expected]

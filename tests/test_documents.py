@@ -26,6 +26,7 @@ def test_a_report_is_made_of_the_documents_it_asks_for():
 def test_the_settings_check_names_a_missing_template_of_any_document(tmp_path: Path):
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     (tmp_path / "templates" / "briefing-summary.html.j2").unlink()
     (tmp_path / "templates" / "briefing-annex.html.j2").unlink()
     config = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import re
 import shutil
 
+import pandas as pd
 from conftest import ROOT
 
 from briefing import citations
@@ -55,8 +57,9 @@ def test_a_citation_may_run_over_lines():
 def test_the_checker_reads_citations_as_the_renderer_does():
     text = "# Head [@a]\n\n- one `[@zz]`\n- two [@a;\n  @zz] and \\[@yy]\n"
     assert [(c.key, c.line) for c in citations.cited(text)] == [("a", 1), ("a", 4), ("zz", 5)]
-    assert [str(p) for p in citations.problems(text, "bottom-line.md", {"a"})] == [
-        "bottom-line.md:5: citation '@zz' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+    sources = pd.DataFrame({"id": ["a"], "published": ["2020-06-01"], "published_precision": ["day"]})
+    assert [str(p) for p in citations.problems(text, "bottom-line.md", {"a"}, sources, dt.date(2020, 6, 30))] == [
+        "bottom-line.md:5: citation '@zz' is not a source in data/sources.csv (add it there, or fix the spelling)"
     ]
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 import sys
 import unicodedata
 
+import pandas as pd
 import pytest
+from conftest import ROOT
 from helpers import rows, set_cell, write_rows
 
 from briefing import tables
 from briefing.citations import problems as citation_problems
+from briefing.config import check_config, read_yaml
 from briefing.dates import FIRST_YEAR, LAST_YEAR, parse_date
 from briefing.narrative import MAX_NARRATIVE_BYTES, read_narrative
 from briefing.problems import DataError, Problem, shown
@@ -59,13 +64,16 @@ def test_the_whitespace_class_is_what_str_strip_removes():
 def test_an_impossible_date_names_file_line_and_column(data_dir):
     line = set_cell(data_dir / "events.csv", "moon-elected", "date", "2020-13-01")
     assert problems(data_dir) == [
-        f"{data_dir}/events.csv:{line}: column 'date': '2020-13-01' is not a date (use YYYY-MM-DD for day precision)"
+        f"{data_dir}/events.csv:{line}: column 'date': '2020-13-01' is not a date: there is no month 13 (check the month)"
     ]
 
 
 def test_february_30th_is_not_a_date(data_dir):
     line = set_cell(data_dir / "forecasts.csv", "f01", "made_on", "2020-02-30")
-    assert f"{data_dir}/forecasts.csv:{line}: column 'made_on': '2020-02-30' is not a date (use YYYY-MM-DD)" in problems(data_dir)
+    assert (
+        f"{data_dir}/forecasts.csv:{line}: column 'made_on': '2020-02-30' is not a date: February 2020 has 29 days (check the day)"
+        in problems(data_dir)
+    )
 
 
 def test_a_date_written_with_another_precision_says_which(data_dir):
@@ -75,10 +83,10 @@ def test_a_date_written_with_another_precision_says_which(data_dir):
     ]
 
 
-def test_unknown_enum_value_lists_the_allowed_ones(data_dir):
+def test_unknown_enum_value_lists_the_allowed_ones_and_the_one_meant(data_dir):
     line = set_cell(data_dir / "events.csv", "moon-elected", "category", "militery")
     assert problems(data_dir) == [
-        f"{data_dir}/events.csv:{line}: column 'category': 'militery' is not allowed (use one of: military, diplomatic, political, economic, information)"
+        f"{data_dir}/events.csv:{line}: column 'category': 'militery' is not allowed; did you mean 'military'? (use one of: military, diplomatic, political, economic, information)"
     ]
 
 
@@ -491,11 +499,19 @@ def test_the_cap_on_problems_is_per_file():
 
 
 SOURCES = {"effner-2020", "ayaz-scfr-2020"}
+LISTED = pd.DataFrame(
+    {
+        "id": ["effner-2020", "ayaz-scfr-2020", "record-2022-03-24", "record-2022"],
+        "published": ["2020-06-16", "2020-06-10", "2022-03-24", "2022"],
+        "published_precision": ["day", "day", "day", "year"],
+    }
+)
+AS_OF = dt.date(2020, 6, 30)
 
 
 def test_a_citation_over_two_lines_is_checked_and_reported_where_each_id_sits():
     text = "Intro.\n\nA claim [@effner-2020;\n  @no-such-source; @ayaz-scfr-2020;\n@another] and more.\n"
-    assert [(p.line, p.message.split("'")[1]) for p in citation_problems(text, "kj.md", SOURCES)] == [
+    assert [(p.line, p.message.split("'")[1]) for p in citation_problems(text, "kj.md", SOURCES, LISTED, AS_OF)] == [
         (4, "@no-such-source"),
         (5, "@another"),
     ]
@@ -503,8 +519,25 @@ def test_a_citation_over_two_lines_is_checked_and_reported_where_each_id_sits():
 
 def test_a_citation_on_one_line_is_reported_as_before():
     text = "Line one.\r\nLine two [@effner-2020; @ghost] and [@ayaz-scfr-2020].\n"
-    assert [str(p) for p in citation_problems(text, "kj.md", SOURCES)] == [
-        "kj.md:2: citation '@ghost' is not a source this report can cite (not in sources.csv, or published after its as-of date)"
+    assert [str(p) for p in citation_problems(text, "kj.md", SOURCES, LISTED, AS_OF)] == [
+        "kj.md:2: citation '@ghost' is not a source in data/sources.csv (add it there, or fix the spelling)"
+    ]
+
+
+def test_a_citation_of_a_misspelt_source_says_which_was_meant():
+    text = "A claim [@efner-2020].\n"
+    assert [str(p) for p in citation_problems(text, "kj.md", SOURCES, LISTED, AS_OF)] == [
+        "kj.md:1: citation '@efner-2020' is not a source in data/sources.csv; did you mean '@effner-2020'? (add it there, or fix the spelling)"
+    ]
+
+
+def test_a_citation_of_a_later_source_names_both_dates():
+    text = "Borne out [@record-2022-03-24], and again [@record-2022].\n"
+    assert [str(p) for p in citation_problems(text, "kj.md", SOURCES, LISTED, AS_OF)] == [
+        "kj.md:1: citation '@record-2022-03-24' names a source published after this report's as-of date (24 March 2022, after 30 June 2020);"
+        " cite one published by then, or cite it in a later edition",
+        "kj.md:1: citation '@record-2022' names a source published after this report's as-of date (2022, after 30 June 2020);"
+        " cite one published by then, or cite it in a later edition",
     ]
 
 
@@ -590,3 +623,50 @@ def test_an_archive_file_outside_the_archive_is_refused_and_never_read(data_dir,
         f"{data_dir}/motives.csv:{motive_line}: column 'source': '{source}' has no archived text in {archive} (set its archive_file in sources.csv)"
         in found
     )
+
+
+def test_a_misspelt_id_says_which_id_was_meant(data_dir):
+    line = set_cell(data_dir / "events.csv", "liaison-office-demolished", "actors", "north-koreaa;south-korea")
+    assert problems(data_dir) == [
+        f"{data_dir}/events.csv:{line}: column 'actors': 'north-koreaa' is not an id in {data_dir}/actors.csv;"
+        " did you mean 'north-korea'? (add it there, or fix the spelling)"
+    ]
+
+
+def settings_problems(tmp_path, edit) -> list[str]:
+    """check_config's lines for the project's config.yaml with its text edited (in a copy beside the project's schema)."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "schemas", root / "schemas")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "data", root / "data")
+    text = edit((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    (root / "config.yaml").write_text(text, encoding="utf-8")
+    return [str(p) for p in check_config(read_yaml(text, "config.yaml"), root)]
+
+
+def test_each_schema_problem_of_the_settings_is_one_line_at_its_line(tmp_path):
+    def edit(text: str) -> str:
+        text = text.replace('issuer: "Northeast Asia Desk, Briefing Analytic Unit"\n', "")
+        text = text.replace("  motives: 60\n", "  motives: 0\n  charts: 3\n")
+        return text.replace("    series: korea\n", "    series: Korea\n    annex: maybe\n    tittle: x\n", 1)
+
+    lines = edit((ROOT / "config.yaml").read_text(encoding="utf-8")).splitlines()
+    line = {
+        text: lines.index(text) + 1 for text in ("  motives: 0", "  charts: 3", "    series: Korea", "    annex: maybe", "    tittle: x")
+    }
+    assert settings_problems(tmp_path, edit) == [
+        "config.yaml: missing required key 'issuer' (the issuing team named on every cover)",
+        f"config.yaml:{line['  motives: 0']}: caps.motives: 0 is less than 1; use 1 or more",
+        f"config.yaml:{line['  charts: 3']}: caps: unknown key 'charts' (allowed: events, motives, forecasts, analysts)",
+        f"config.yaml:{line['    series: Korea']}: reports[1].series: 'Korea' is not a slug (use lowercase letters, digits and hyphens)",
+        f"config.yaml:{line['    annex: maybe']}: reports[1].annex: 'maybe' is not true or false; write true or false",
+        f"config.yaml:{line['    tittle: x']}: reports[1]: unknown key 'tittle'; did you mean 'title'?"
+        " (allowed: id, title, subtitle, as_of, edition, template, narrative, series, annex, keywords)",
+    ]
+
+
+def test_a_setting_the_plain_check_names_is_not_named_again_by_the_schema(tmp_path):
+    found = settings_problems(tmp_path, lambda text: text.replace("  - id: korea-2020-06\n", "  - id: Korea/2020\n", 1))
+    assert found == [
+        "config.yaml:19: reports[1].id: 'Korea/2020' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
+    ]

@@ -196,7 +196,7 @@ def test_broken_data_stops_the_build_names_the_cell_and_leaves_reports_untouched
     result = snakemake(rebuilt)
     assert result.returncode != 0
     err = result.stdout + result.stderr
-    assert f"data/events.csv:{line}: column 'date': '2020-13-01' is not a date (use YYYY-MM-DD for day precision)" in err
+    assert f"data/events.csv:{line}: column 'date': '2020-13-01' is not a date: there is no month 13 (check the month)" in err
     assert "data/forecasts.csv:" in err and "column 'probability': '2' is not a probability" in err
     assert "Traceback" not in err
     assert digests(rebuilt / "reports") == before
@@ -205,9 +205,10 @@ def test_broken_data_stops_the_build_names_the_cell_and_leaves_reports_untouched
 def test_a_config_naming_an_unknown_template_is_refused(rebuilt):
     config = rebuilt / "config.yaml"
     config.write_text(config.read_text().replace("template: briefing", "template: glossy", 1))
+    line = config.read_text().splitlines().index("    template: glossy") + 1
     result = snakemake(rebuilt, "-n")
     assert result.returncode != 0
-    assert "config.yaml: reports[1].template: 'glossy' has no templates/glossy.html.j2 (use one of: briefing)" in result.stderr
+    assert f"config.yaml:{line}: reports[1].template: 'glossy' has no templates/glossy.html.j2 (use one of: briefing)" in result.stderr
 
 
 def later_outcomes_removed(project: Path, as_of: str) -> None:

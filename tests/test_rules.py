@@ -4,13 +4,17 @@ message for each line at fault; a cell is reported by the first cell rule it bre
 from __future__ import annotations
 
 import pandas as pd
+import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefing import rules
+from briefing.config import plain_problems
 from briefing.dates import DATE_FORMS, are_dates, parse_date
 from briefing.problems import shown
 from briefing.schema import LIST_SEPARATOR, MAX_QUOTE_WORDS, Column, Table
+from briefing.suggest import MAX_VALUES, closest, suggestions
 from briefing.tables import TEXT, WHITESPACE
 from briefing.validate import table_problems
 
@@ -55,7 +59,7 @@ def test_a_row_rule_reports_what_it_finds_whatever_the_cell_rules_found():
         key="forecast",
     )
     assert found(table, forecast=column("f1"), outcome=column("open"), resolved_on=column("2021-13-01"), citation=column("")) == [
-        "t.csv:2: column 'resolved_on': '2021-13-01' is not a date (use YYYY-MM-DD)",
+        "t.csv:2: column 'resolved_on': '2021-13-01' is not a date: there is no month 13 (check the month)",
         "t.csv:2: column 'resolved_on': '2021-13-01' is set but the outcome is open; clear the date or set the outcome",
     ]
 
@@ -101,3 +105,55 @@ def test_a_quote_s_words_are_counted_as_str_split_counts_them(words, spaces):
     [found_] = rules.quote_lengths(pd.DataFrame({"quote": column(quote)}), table, rules.Around({}, {}, None))
     expected = {2: f"has {len(words)} words; shorten it to at most {MAX_QUOTE_WORDS}"} if len(words) > MAX_QUOTE_WORDS else {}
     assert found_.messages.to_dict() == expected
+
+
+def test_did_you_mean_offers_the_closest_known_value_only_when_it_is_close():
+    known = ["north-korea", "south-korea", "china", "f01", "military"]
+    assert closest("north-koreaa", known) == "north-korea"  # a letter too many
+    assert closest("nroth-korea", known) == "north-korea"  # two letters swapped count as one edit
+    assert closest("MILITARY", known) == "military"  # case costs nothing
+    assert closest("f99", known) is None  # two edits in three characters: another id, not a slip
+    assert closest("japan", known) is None
+
+
+def test_did_you_mean_breaks_a_tie_by_sorted_order():
+    assert closest("abcd-x", ["abcd-z", "abcd-y"]) == closest("abcd-x", ["abcd-y", "abcd-z"]) == "abcd-y"
+
+
+def test_suggestions_are_sought_for_the_first_distinct_wrong_values_only():
+    known = [f"actor-{i:03d}" for i in range(MAX_VALUES + 5)]
+    wrong = [f"actor-{i:03d}x" for i in range(MAX_VALUES + 5)]
+    found = suggestions(wrong + wrong, known)
+    assert found == {value: value[:-1] for value in wrong[:MAX_VALUES]}
+
+
+def test_a_rule_suggests_the_choice_meant():
+    precision = Column("precision", "enum", choices=("day", "month"))
+    assert rules.choices(column("Day", "mnoth"), precision, None).to_dict() == {
+        2: "'Day' is not allowed; did you mean 'day'? (use one of: day, month)",
+        3: "'mnoth' is not allowed; did you mean 'month'? (use one of: day, month)",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2020-11-31", "November has 30 days (check the day)"),
+        ("2021-02-29", "February 2021 has 28 days (check the day)"),
+        ("2020-02-30", "February 2020 has 29 days (check the day)"),
+        ("2020-13-01", "there is no month 13 (check the month)"),
+        ("2020-04-00", "there is no day 0 (check the day)"),
+    ],
+)
+def test_an_impossible_day_is_named_as_such_by_every_check_of_a_date(text, reason):
+    expected = f"'{text}' is not a date: {reason}"
+    day = rules.days(column(text), Column("on", "day"), None)[2]
+    dated = rules.dates(column(text), Column("date", "date", precision_column="p"), pd.DataFrame({"p": column("day")}))[2]
+    report = {"id": "r", "title": "t", "as_of": text, "edition": "e", "template": "briefing", "narrative": "data/narrative/korea-2020-06"}
+    setting = dict(plain_problems({"reports": [report]}, ROOT))[("reports", 0, "as_of")]
+    assert day == dated == expected and setting == f"reports[1].as_of: {expected}"
+
+
+def test_an_impossible_month_is_named_for_month_precision_too():
+    dated = rules.dates(column("2020-13"), Column("date", "date", precision_column="p"), pd.DataFrame({"p": column("month")}))
+    assert dated.to_dict() == {2: "'2020-13' is not a date: there is no month 13 (check the month)"}
