@@ -14,7 +14,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from briefing import citations, provenance
+from briefing import citations, provenance, webfonts
 from briefing.stage import read_json, stage, write_text
 
 FOLLOWABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
@@ -83,21 +83,36 @@ def environment(folder: Path) -> jinja2.Environment:
     return env
 
 
-def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, str]) -> str:
-    """One document as HTML, its screen stylesheet inlined. Charts are our own escaped SVG, so they go in as markup."""
+def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, str], fonts: list[str]) -> str:
+    """One document as HTML, its screen stylesheet inlined. Charts are our own escaped SVG, so they go in as markup.
+
+    fonts: the font files whose glyphs for the page's characters it carries (a page published
+    as HTML); its characters are known once it is rendered, so it is rendered again with them."""
     narrative = {name: markdown(text, context["citations"]) for name, text in context["narrative"].items()}
     page = environment(template.parent).get_template(template.name)
-    css = Markup(stylesheet.read_text(encoding="utf-8"))
-    return page.render(**context, narrative_html=narrative, charts={k: Markup(v) for k, v in charts.items()}, css=css)
+    values = context | {"narrative_html": narrative, "charts": {k: Markup(v) for k, v in charts.items()}}
+    css = stylesheet.read_text(encoding="utf-8")
+    text = page.render(**values, css=Markup(css))
+    return page.render(**values, css=Markup(webfonts.stylesheet(text, fonts) + css)) if fonts else text
 
 
 @stage
-def run(context_path: str, changes_path: str, manifest_path: str, charts: dict[str, str], template: str, stylesheet: str, out: str) -> None:
+def run(
+    context_path: str,
+    changes_path: str,
+    manifest_path: str,
+    charts: dict[str, str],
+    template: str,
+    stylesheet: str,
+    fonts: list[str],
+    out: str,
+) -> None:
     """Render a report's document from its context, its changes since the last edition, the
-    digest of its manifest (printed in the colophon) and its charts (by name)."""
+    digest of its manifest (printed in the colophon) and its charts (by name), carrying the
+    fonts' glyphs it uses (fonts: none for a document not published as HTML)."""
     data = read_json(context_path) | {
         "changes": read_json(changes_path),
         "manifest_digest": provenance.digest(Path(manifest_path).read_text(encoding="utf-8")),
     }
     figures = {name: Path(path).read_text(encoding="utf-8") for name, path in charts.items()}
-    write_text(out, render(Path(template), Path(stylesheet), data, figures))
+    write_text(out, render(Path(template), Path(stylesheet), data, figures, fonts))

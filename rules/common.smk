@@ -112,6 +112,12 @@ def template_files(wildcards):
     return [local(template(wildcards)), local("templates/css/screen.css")] + PARTIALS
 
 
+def web_fonts(wildcards):
+    """The fonts a document's HTML carries (briefing.webfonts): all of them when it is published
+    as HTML, to be read on any machine; none when only WeasyPrint reads it."""
+    return FONTS if DOCUMENT[wildcards.document].publishes_html else []
+
+
 def print_css(wildcards):
     """The print stylesheets of a document: shared, then its own."""
     return [
