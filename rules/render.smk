@@ -35,7 +35,7 @@ rule html:
             input.context,
             input.changes,
             input.manifest,
-            {chart: input[chart] for chart in briefing.charts.CHARTS},
+            {chart: input[chart] for chart in CHARTS},
             *input.templates[:2],
             input.fonts,
             output[0],
