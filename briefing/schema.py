@@ -109,7 +109,7 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
     missing = _missing_values(field)
     if references or constraints.get("pattern") == package["briefing:idPattern"]:
         kind = "id"
-    elif constraints.get("pattern") == package["briefing:languageTagPattern"]:
+    elif constraints.get("pattern") == package.get("briefing:languageTagPattern"):  # a package with no language field may leave it out
         kind = "language"
     elif "briefing:precisionField" in field:
         kind = "date"
