@@ -26,14 +26,18 @@ from briefing.tables import records
 CATEGORY_COLOURS = dict(zip(EVENT_CATEGORIES, ("#C15100", "#0072B2", "#A35B84", "#00845D", "#9B6900")))  # as the badges in screen.css
 FONT = "IBM Plex Sans, IBM Plex Sans KR, sans-serif"
 WIDTH, HEIGHT = 680, 270
+NARROW = 360
+"""The width of the phone's timeline: drawn anew rather than shrunk, so that its text keeps the
+size of the page's small print on a 390 px screen."""
 LEFT, RIGHT, TOP, BOTTOM = 96, 14, 12, 52
+LEGEND_ROW = 16
 BAND = (HEIGHT - TOP - BOTTOM) / 4  # vertical distance between two escalation levels
 RADIUS, STEP = 4.2, 6.5
 
 
-def _x(day: dt.date, start: dt.date, end: dt.date) -> float:
+def _x(day: dt.date, start: dt.date, end: dt.date, width: int = WIDTH) -> float:
     span = max((end - start).days, 1)
-    return LEFT + (day - start).days / span * (WIDTH - LEFT - RIGHT)
+    return LEFT + (day - start).days / span * (width - LEFT - RIGHT)
 
 
 def _y(level: int) -> float:
@@ -57,23 +61,39 @@ def place_points(xs: list[float], levels: list[int]) -> list[tuple[float, float]
     return placed
 
 
-def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
-    """Events over time (x), escalation score (y), coloured by category, with a legend."""
+def legend_places(width: int) -> list[tuple[float, float]]:
+    """Where each category's legend entry starts (x, baseline), a row below when the width is used up."""
+    places, x, y = [], LEFT, HEIGHT - 10
+    for category in EVENT_CATEGORIES:
+        if x > LEFT and x + 13 + 7 * len(category) > width - RIGHT:
+            x, y = LEFT, y + LEGEND_ROW
+        places.append((x, y))
+        x += 24 + 7 * len(category)
+    return places
+
+
+def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str, width: int = WIDTH, name: str = "timeline") -> str:
+    """Events over time (x), escalation score (y), coloured by category, with a legend.
+
+    width: of the drawing, whose legend wraps to fit it; name: the prefix of its ids, unique
+    in a page that holds two widths of it."""
     starts = [start.date() for start in events["start"]]
     first = dt.date(min(starts).year, 1, 1) if starts else dt.date(as_of.year, 1, 1)
     end = as_of
-    xs = [_x(d, first, end) for d in starts]
+    xs = [_x(d, first, end, width) for d in starts]
     points = place_points(xs, [int(v) for v in events["escalation"]])
+    legend = legend_places(width)
+    height = legend[-1][1] + 10
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" aria-labelledby="timeline-title" font-family="{FONT}" font-size="11">',
-        f'<title id="timeline-title">{escape(title)}: {escape(describe(events, first, end))}</title>',
-        f'<desc id="timeline-desc">{escape(describe(events, first, end))}</desc>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="{name}-title" font-family="{FONT}" font-size="11">',
+        f'<title id="{name}-title">{escape(title)}: {escape(describe(events, first, end))}</title>',
+        f'<desc id="{name}-desc">{escape(describe(events, first, end))}</desc>',
     ]
     for level in range(-2, 3):
         y = _y(level)
         label = {2: "+2", 1: "+1", 0: "0", -1: "\u22121", -2: "\u22122"}[level]
         weight = ' class="chart-axis" stroke="#8a8f98"' if level == 0 else ' class="chart-grid" stroke="#d9dce1" stroke-dasharray="2 3"'
-        out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"{weight}/>')
+        out.append(f'<line x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"{weight}/>')
         out.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" class="chart-text" fill="#4a4f57">{label}</text>')
     out.append(f'<text x="0" y="{_y(1) - BAND / 2 + 4:.1f}" class="chart-text" fill="#4a4f57" font-weight="600">Escalation</text>')
     out.append(f'<text x="0" y="{_y(-1) + BAND / 2 + 4:.1f}" class="chart-text" fill="#4a4f57" font-weight="600">De-escalation</text>')
@@ -81,7 +101,7 @@ def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
         day = dt.date(year, 1, 1)
         if day < first:
             continue
-        x = _x(day, first, end)
+        x = _x(day, first, end, width)
         out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 6}" y2="{_y(-2) + 8:.1f}" class="chart-grid" stroke="#d9dce1"/>')
         out.append(f'<text x="{x + 3:.1f}" y="{_y(-2) + 20:.1f}" class="chart-text" fill="#4a4f57">{year}</text>')
     for (x, y), event in zip(points, records(events)):
@@ -89,11 +109,9 @@ def timeline_svg(events: pd.DataFrame, as_of: dt.date, title: str) -> str:
         out.append(
             f'<circle cx="{x}" cy="{y}" r="{RADIUS}" fill="{colour}" class="chart-halo" stroke="#ffffff" stroke-width="0.8"><title>{escape(event["title"])}</title></circle>'
         )
-    x, legend_y = LEFT, HEIGHT - 10
-    for category in EVENT_CATEGORIES:
+    for category, (x, legend_y) in zip(EVENT_CATEGORIES, legend):
         out.append(f'<circle cx="{x + 5}" cy="{legend_y - 4}" r="{RADIUS}" fill="{CATEGORY_COLOURS[category]}"/>')
         out.append(f'<text x="{x + 13}" y="{legend_y}" class="chart-label" fill="#1f2329">{category.capitalize()}</text>')
-        x += 24 + 7 * len(category)
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -165,7 +183,7 @@ def calibration_svg(bins: list[dict]) -> str:
     return "\n".join(out) + "\n"
 
 
-def timeline(context: dict) -> str:
+def timeline(context: dict, width: int = WIDTH, name: str = "timeline") -> str:
     """The timeline of the events the briefing shows (context["events"], the most significant
     within the cap), saying so in its title when they are fewer than the edition knows."""
     precision = {len("YYYY"): "year", len("YYYY-MM"): "month", len("YYYY-MM-DD"): "day"}
@@ -182,14 +200,19 @@ def timeline(context: dict) -> str:
     selection = "" if shown == known else f"the {shown:,} most significant of {known:,} "
     as_of = context["report"]["as_of"]
     title = f"Timeline of {selection}events to {display_date(as_of)}, by escalation score"
-    return timeline_svg(events, dt.date.fromisoformat(as_of), title)
+    return timeline_svg(events, dt.date.fromisoformat(as_of), title, width, name)
+
+
+def timeline_narrow(context: dict) -> str:
+    """The timeline drawn for a phone's width, which the screen shows instead below 600 px."""
+    return timeline(context, NARROW, "timeline-narrow")
 
 
 def calibration(context: dict) -> str:
     return calibration_svg(context["ledger"]["calibration"])
 
 
-CHARTS: dict[str, Callable[[dict], str]] = {"timeline": timeline, "calibration": calibration}
+CHARTS: dict[str, Callable[[dict], str]] = {"timeline": timeline, "timeline-narrow": timeline_narrow, "calibration": calibration}
 """Every chart a report has, by name: its file is build/<report>/<name>.svg, its caption report/<name>.rst."""
 
 

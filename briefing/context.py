@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import citations, provenance, scoring
+from briefing import citations, languages, provenance, scoring
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
@@ -131,6 +131,7 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
                 "id": actor_id,
                 "name": actor["name"],
                 "name_local": actor["name_local"],
+                "name_local_lang": languages.language(actor["name_local"], actor["name_local_lang"]),
                 "role": actor["role"],
                 "motives": [
                     {

@@ -68,7 +68,8 @@ def _meaning(field: dict, column: Column, key: str, filenames: dict[str, str], c
     """One column's meaning: its description, then what its cells hold (from its type and constraints)."""
     rule = ", ".join(_rule(field, column, key, filenames, cap))
     text = column.description + (f" ({rule})" if rule else "")
-    return (text if column.required else f"optional: {text}").replace("|", "\\|")
+    optional = "optional, and the header may leave the column out" if column.may_be_absent else "optional"
+    return (text if column.required else f"{optional}: {text}").replace("|", "\\|")
 
 
 def _rule(field: dict, column: Column, key: str, filenames: dict[str, str], cap: int) -> list[str]:

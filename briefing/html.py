@@ -16,7 +16,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from briefing import citations, provenance
+from briefing import citations, provenance, webfonts
 from briefing.stage import read_json, stage, write_text
 
 FOLLOWABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
@@ -120,22 +120,37 @@ def inlined(css: str, script: str) -> dict[str, Markup | str]:
     return {"css": Markup(css), "script": Markup(script), "csp": content_security_policy(css, script)}
 
 
-def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, str]) -> str:
-    """One document as HTML, its screen stylesheet and script inlined. Charts are our own escaped SVG, so they go in as markup."""
+def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, str], fonts: list[str]) -> str:
+    """One document as HTML, its screen stylesheet and script inlined. Charts are our own escaped SVG, so they go in as markup.
+
+    fonts: the font files whose glyphs for the page's characters it carries (a page published
+    as HTML); its characters are known once it is rendered, so it is rendered again with them."""
     narrative = {name: markdown(text, context["citations"]) for name, text in context["narrative"].items()}
     page = environment(template.parent).get_template(template.name)
+    values = context | {"narrative_html": narrative, "charts": {k: Markup(v) for k, v in charts.items()}}
     css = stylesheet.read_text(encoding="utf-8")
     script = (template.parent / SCRIPT).read_text(encoding="utf-8")
-    return page.render(**context, narrative_html=narrative, charts={k: Markup(v) for k, v in charts.items()}, **inlined(css, script))
+    text = page.render(**values, **inlined(css, script))
+    return page.render(**values, **inlined(webfonts.stylesheet(text, fonts) + css, script)) if fonts else text
 
 
 @stage
-def run(context_path: str, changes_path: str, manifest_path: str, charts: dict[str, str], template: str, stylesheet: str, out: str) -> None:
+def run(
+    context_path: str,
+    changes_path: str,
+    manifest_path: str,
+    charts: dict[str, str],
+    template: str,
+    stylesheet: str,
+    fonts: list[str],
+    out: str,
+) -> None:
     """Render a report's document from its context, its changes since the last edition, the
-    digest of its manifest (printed in the colophon) and its charts (by name)."""
+    digest of its manifest (printed in the colophon) and its charts (by name), carrying the
+    fonts' glyphs it uses (fonts: none for a document not published as HTML)."""
     data = read_json(context_path) | {
         "changes": read_json(changes_path),
         "manifest_digest": provenance.digest(Path(manifest_path).read_text(encoding="utf-8")),
     }
     figures = {name: Path(path).read_text(encoding="utf-8") for name, path in charts.items()}
-    write_text(out, render(Path(template), Path(stylesheet), data, figures))
+    write_text(out, render(Path(template), Path(stylesheet), data, figures, fonts))

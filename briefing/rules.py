@@ -30,6 +30,7 @@ from briefing.problems import HIDDEN, character, hidden_problem, shown
 from briefing.schema import (
     ESTIMATIVE_TERMS,
     ID_PATTERN,
+    LANGUAGE_TAG,
     LIST_SEPARATOR,
     MAX_QUOTE_WORDS,
     OUTCOMES,
@@ -214,6 +215,20 @@ def probabilities(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Se
     return _say(lambda value: f"{shown(value)} is not a probability (use a decimal from 0 to 1, e.g. 0.65)", cells[wrong])
 
 
+def language_tags(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """A language tag is a well-formed BCP 47 tag (`ko`, `ru`, `sr-Latn`): what a browser and a
+    screen reader read as the text's language. The usual slip, an underscore (`ko_KR`), is named."""
+    wrong = cells[~cells.str.fullmatch(LANGUAGE_TAG)]
+    return _say(lambda value: f"{shown(value)} is not a BCP 47 language tag ({_tag_fix(value)})", wrong)
+
+
+def _tag_fix(value: str) -> str:
+    hyphened = value.replace("_", "-")
+    if hyphened != value and re.fullmatch(LANGUAGE_TAG, hyphened):
+        return f"did you mean {shown(hyphened)}?"
+    return "use a language code such as ko, ru or el, then optionally a script and a region, joined by hyphens: zh-Hant-TW"
+
+
 def formulas(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
     """No text cell starts as a spreadsheet formula does.
 
@@ -242,6 +257,7 @@ KIND_RULES: dict[str, CellRule] = {
     "probability": probabilities,
     "enum": choices,
     "yesno": yes_or_no,
+    "language": language_tags,
 }
 """The rule of each kind of column (schema.Column.kind)."""
 

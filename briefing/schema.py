@@ -28,7 +28,7 @@ class Column:
     """One column of a table, as the validator checks it.
 
     kind is one of: id (a slug), text, date (in the form its precision column names),
-    day (YYYY-MM-DD), integer, probability, enum, yesno.
+    day (YYYY-MM-DD), integer, probability, enum, yesno, language (a BCP 47 tag).
     """
 
     name: str
@@ -43,6 +43,7 @@ class Column:
     maximum: int | float | None = None
     max_length: int = 2000  # characters: a longer cell is a paste gone wrong, not prose for a briefing
     description: str = ""
+    may_be_absent: bool = False  # the header may leave it out (a column added later): its cells are then empty
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,11 @@ class Table:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def header_needs(self) -> list[str]:
+        """The columns a file's header must name: all but those that may be absent."""
+        return [c.name for c in self.columns if not c.may_be_absent]
 
     @property
     def references(self) -> list[str]:
@@ -103,6 +109,8 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
     missing = _missing_values(field)
     if references or constraints.get("pattern") == package["briefing:idPattern"]:
         kind = "id"
+    elif constraints.get("pattern") == package.get("briefing:languageTagPattern"):  # a package with no language field may leave it out
+        kind = "language"
     elif "briefing:precisionField" in field:
         kind = "date"
     elif "categories" in field:
@@ -122,6 +130,7 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
         maximum=constraints.get("maximum"),
         max_length=constraints.get("maxLength", cap) if field["type"] == "string" else cap,  # a list's maxLength counts items
         description=field["description"],
+        may_be_absent=field.get("briefing:mayBeAbsent", False),
     )
 
 
@@ -173,6 +182,8 @@ TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
 ID_PATTERN: str = DESCRIPTOR["briefing:idPattern"]
 """What an id is (a slug), as a pattern that Python's re and Arrow's RE2 read alike."""
+LANGUAGE_TAG: str = DESCRIPTOR["briefing:languageTagPattern"]
+"""What a language tag is (BCP 47, well-formed), as a pattern."""
 LIST_SEPARATOR: str = _shared((f["delimiter"] for f in _fields(DESCRIPTOR) if f["type"] == "list"), "list delimiters")
 """Separator between items of a list inside one cell (e.g. `kim-jong-un;moon-jae-in`)."""
 

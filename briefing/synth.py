@@ -91,6 +91,7 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
                 "id": actors,
                 "name": [f"Actor {i}" for i in range(1, n["actors"] + 1)],
                 "name_local": "",
+                "name_local_lang": "",
                 "kind": rng.choice(["state", "person", "organisation"], size=n["actors"]),
                 "country": [f"Country {i % 12 + 1}" for i in range(n["actors"])],
                 "role": _phrases(rng, n["actors"], 4),

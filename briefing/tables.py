@@ -101,7 +101,7 @@ def _read_lines(text: str, label: str, table: Table) -> tuple[pd.DataFrame, list
     if not body and not table.may_be_empty:
         problems.append(Problem(label, None, None, "has a header but no rows; add at least one row"))
     frame = pd.DataFrame(records, columns=[*header, LINE], dtype=object).astype(dict.fromkeys(header, TEXT) | {LINE: int})
-    return frame[[*table.column_names, LINE]], problems
+    return _with_absent(frame, table.column_names)[[*table.column_names, LINE]], problems
 
 
 def _read_plain(text: str, table: Table, columns: list[str] | None = None) -> pd.DataFrame | None:
@@ -110,15 +110,18 @@ def _read_plain(text: str, table: Table, columns: list[str] | None = None) -> pd
     None when the file is anything else (blank or multi-line records, ragged rows, another
     header): read_csv's own reader then finds each record's line and says what is wrong.
     """
-    if text[: text.find("\n")].rstrip("\r") != ",".join(table.column_names) or "\r" in text:
+    named = text[: text.find("\n")].rstrip("\r").split(",")
+    present = [name for name in table.column_names if name in named]
+    if named != present or not set(table.header_needs) <= set(named) or "\r" in text:
         return None
+    wanted = columns or table.column_names
     try:
         arrow = pa_csv.read_csv(
             pa.py_buffer(text.encode("utf-8")),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(table.column_names, pa.string()),
-                include_columns=columns,
+                column_types=dict.fromkeys(present, pa.string()),
+                include_columns=[name for name in wanted if name in present],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -126,7 +129,7 @@ def _read_plain(text: str, table: Table, columns: list[str] | None = None) -> pd
     except pa.ArrowInvalid:
         return None
     lines = text.count("\n") + (not text.endswith("\n"))
-    if arrow.num_rows != lines - 1 or arrow.num_rows == 0 or arrow.column_names != (columns or table.column_names):
+    if arrow.num_rows != lines - 1 or arrow.num_rows == 0 or arrow.column_names != [name for name in wanted if name in present]:
         return None
     for index, (name, cells) in enumerate(zip(arrow.column_names, arrow.columns)):
         trimmed = pc.utf8_trim(cells, WHITESPACE)  # spreadsheet padding, trimmed as the line-by-line reader's str.strip() trims it
@@ -135,7 +138,16 @@ def _read_plain(text: str, table: Table, columns: list[str] | None = None) -> pd
     frame = arrow.to_pandas().astype(TEXT)
     if not (frame != "").any(axis=1).all():
         return None  # a blank record: the line-by-line reader skips it
-    return frame.assign(**{LINE: range(2, len(frame) + 2)})
+    return _with_absent(frame, wanted).assign(**{LINE: range(2, len(frame) + 2)})
+
+
+def _with_absent(frame: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The frame with the columns of names it lacks (those the header may leave out) added, empty, in names' order."""
+    missing = [name for name in names if name not in frame.columns]
+    if not missing:
+        return frame
+    added = frame.assign(**{name: pd.Series("", index=frame.index, dtype=TEXT) for name in missing})
+    return added[[*names, *(c for c in frame.columns if c not in names)]]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -185,7 +197,7 @@ def _header_problems(label: str, header: list[str], table: Table) -> list[Proble
             )
         else:
             problems.append(Problem(label, 1, name, f"unknown column (expected one of: {', '.join(expected)})"))
-    for name in expected:
+    for name in table.header_needs:
         if name not in header:
             problems.append(Problem(label, 1, name, "missing column; add it to the header"))
     return problems

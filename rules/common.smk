@@ -117,6 +117,12 @@ def template_files(wildcards):
     )
 
 
+def web_fonts(wildcards):
+    """The fonts a document's HTML carries (briefing.webfonts): all of them when it is published
+    as HTML, to be read on any machine; none when only WeasyPrint reads it."""
+    return FONTS if DOCUMENT[wildcards.document].publishes_html else []
+
+
 def print_css(wildcards):
     """The print stylesheets of a document: shared, then its own."""
     return [

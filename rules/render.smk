@@ -15,6 +15,7 @@ rule html:
         changes="build/{report}/changes.json",
         manifest="build/{report}/manifest.json",
         templates=template_files,
+        fonts=web_fonts,
         code=CODE,
     output:
         report(
@@ -28,14 +29,15 @@ rule html:
     wildcard_constraints:
         document=documents_made_from("context"),
     params:
-        content=content_of(template_files, CODE),
+        content=content_of(template_files, web_fonts, CODE),
     run:
         briefing.html.run(
             input.context,
             input.changes,
             input.manifest,
-            {chart: input[chart] for chart in briefing.charts.CHARTS},
+            {chart: input[chart] for chart in CHARTS},
             *input.templates[:2],
+            input.fonts,
             output[0],
             log=log[0],
         )
@@ -45,6 +47,7 @@ rule annex:
     input:
         tables=DATASET,
         templates=template_files,
+        fonts=web_fonts,
         code=CODE,
     output:
         "build/{report}/{document}.html",
@@ -55,13 +58,14 @@ rule annex:
     params:
         report=settings,
         issuer=config["issuer"],
-        content=content_of(template_files, CODE),
+        content=content_of(template_files, web_fonts, CODE),
     run:
         briefing.annex.run(
             input.tables,
             params.report,
             params.issuer,
             *input.templates[:2],
+            input.fonts,
             output[0],
             log=log[0],
         )

@@ -12,9 +12,11 @@ def rows(path: Path) -> list[dict]:
 
 
 def write_rows(path: Path, records: list[dict], fieldnames: list[str] | None = None) -> None:
-    fieldnames = fieldnames or list(records[0])
+    fieldnames = fieldnames or list(
+        dict.fromkeys(name for record in records for name in record)
+    )  # a cell set in a column the file lacks adds it
     with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fieldnames, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=fieldnames, restval="", lineterminator="\n")
         writer.writeheader()
         writer.writerows(records)
 

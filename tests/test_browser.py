@@ -8,6 +8,7 @@ scheme) puts it back. `make` installs Chromium, Java and the npm tools.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import ROOT, report_ids
+from conftest import ROOT, copy_project, report_ids, snakemake
+from fontTools.ttLib import TTFont
 from playwright.sync_api import Browser, Page, sync_playwright
 from screenshots import CHROMIUM, CHROMIUM_ARGS
 
@@ -302,3 +304,92 @@ def test_dark_mode_recolours_the_page_and_its_charts_and_printing_is_light(pages
     assert light == {"paper": "rgba(0, 0, 0, 0)", "ink": "rgb(31, 35, 41)", "chart": "rgb(74, 79, 87)", "search": "flex"}
     assert dark == {"paper": "rgb(22, 25, 29)", "ink": "rgb(227, 230, 234)", "chart": "rgb(167, 175, 186)", "search": "flex"}
     assert printed == light | {"search": "none"}
+
+
+def test_at_phone_width_only_marked_scroll_regions_are_wider_than_the_screen(pages):
+    page = pages["korea-2020-06"].at_width(PHONE)
+    outside = page.evaluate(  # what reaches past the right edge, not inside a region marked as scrolling
+        """() => [...document.querySelectorAll('body *')]
+            .filter(el => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+            .filter(el => !el.closest('.scroll[role="region"][tabindex="0"][aria-labelledby]'))
+            .slice(0, 5).map(el => el.outerHTML.slice(0, 160))"""
+    )
+    assert outside == []
+    wide = page.evaluate(  # the regions that do scroll, each with its cue (edge shadows)
+        """() => [...document.querySelectorAll('.scroll[role="region"]')].filter(r => r.scrollWidth > r.clientWidth)
+            .map(r => [r.getAttribute('aria-labelledby'), getComputedStyle(r).backgroundImage.includes('gradient')])"""
+    )
+    assert ["matrix-caption", True] in wide and all(cue for _, cue in wide)
+
+
+def test_at_phone_width_the_timeline_is_drawn_to_fit_with_every_year(pages):
+    page = pages["korea-2020-06"].at_width(PHONE)
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('#figure-timeline svg')].filter(s => s.getBoundingClientRect().width > 0)
+            .map(s => ({id: s.getAttribute('aria-labelledby'), right: s.getBoundingClientRect().right,
+                        years: [...s.querySelectorAll('text')].map(t => t.textContent).filter(t => /^[0-9]{4}$/.test(t)),
+                        fontPx: s.querySelector('text').getBoundingClientRect().height}))"""
+    )
+    assert [s["id"] for s in shown] == ["timeline-narrow-title"]  # the phone's drawing, and only it
+    assert shown[0]["right"] <= PHONE and shown[0]["years"][-1] == "2020"
+    assert shown[0]["fontPx"] >= 10  # its labels stay readable
+    assert page.evaluate("() => document.querySelector('#figure-timeline svg').getBoundingClientRect().width") == 0
+
+
+def test_hangul_shows_from_the_carried_fonts_on_a_machine_without_fonts(built, browser, tmp_path):
+    """Chromium with fontconfig pointed at a folder holding one Latin font: no Plex, no Hangul but
+    the page's. (With no font at all, Chromium fails every font, the page's too, and draws nothing.)"""
+    latin = subprocess.run(["fc-match", "-f", "%{file}", "sans"], capture_output=True, text=True, check=True).stdout
+    assert not any(0xAC00 <= c <= 0xD7A3 for c in TTFont(latin, fontNumber=0).getBestCmap())  # the machine has no Hangul
+    (tmp_path / "fonts").mkdir()
+    shutil.copy(latin, tmp_path / "fonts")
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        f"<?xml version='1.0'?><fontconfig><dir>{tmp_path / 'fonts'}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    bare_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, env={**os.environ, "FONTCONFIG_FILE": str(config)}
+    )
+    try:
+        page = bare_browser.new_page(viewport={"width": DESKTOP, "height": 900})
+        page.goto((built / "reports" / "korea-2020-06" / "briefing.html").as_uri(), wait_until="load")
+        faces = page.evaluate(
+            """async () => { await document.fonts.ready;
+                return [...document.fonts].map(f => [f.family.replaceAll('"', ''), f.weight, f.style, f.status]); }"""
+        )
+        name = page.locator('.local[lang="ko"]').first
+        assert name.inner_text() == "조선민주주의인민공화국"
+        assert page.evaluate("""() => document.fonts.check('16px "IBM Plex Sans KR"', '조선')""")
+        carried = name.screenshot()
+        name.evaluate("el => { el.style.fontFamily = 'sans-serif'; }")  # what the machine alone shows: boxes
+        bare = name.screenshot()
+    finally:
+        bare_browser.close()
+    assert ["IBM Plex Sans KR", "400", "normal", "loaded"] in faces
+    assert ["IBM Plex Serif", "400", "normal", "loaded"] in faces
+    assert [f for f in faces if f[3] == "error"] == []
+    assert carried != bare
+
+
+def test_local_names_in_cyrillic_and_greek_are_marked_and_drawn_from_the_carried_fonts(browser, tmp_path):
+    """A second dataset's names: Russia's in Cyrillic with no tag (its script marks it), China's
+    in Greek with a tag in the optional name_local_lang column, which axe accepts."""
+    project = copy_project(tmp_path / "project")
+    actors = project / "data" / "actors.csv"
+    lines = actors.read_text(encoding="utf-8").splitlines()
+    local = {"russia": ("Россия", ""), "china": ("Κίνα", "el")}
+    rows = [line.split(",", 3) for line in lines]  # id, name, name_local, the rest
+    text = ["id,name,name_local,name_local_lang," + rows[0][3]]
+    text += [",".join([r[0], r[1], local.get(r[0], (r[2], ""))[0], local.get(r[0], ("", ""))[1], r[3]]) for r in rows[1:]]
+    actors.write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = snakemake(project, "reports/korea-2020-06/briefing.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = browser.new_page(viewport={"width": DESKTOP, "height": 900})
+    page.goto((project / "reports/korea-2020-06/briefing.html").as_uri(), wait_until="load")
+    marked = page.evaluate("() => Object.fromEntries([...document.querySelectorAll('.local')].map(e => [e.textContent, e.lang]))")
+    assert marked["Россия"] == "und-Cyrl" and marked["Κίνα"] == "el" and marked["조선민주주의인민공화국"] == "ko"
+    assert page.evaluate("""async () => { await document.fonts.ready;
+        return document.fonts.check('16px "IBM Plex Sans"', 'Россия Κίνα'); }""")
+    found = with_axe(page).evaluate("async () => (await axe.run({runOnly: ['valid-lang', 'html-has-lang']})).violations.map(v => v.id)")
+    page.close()
+    assert found == []

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
-from briefing.charts import CATEGORY_COLOURS, place_points, timeline_svg
+from briefing.charts import CATEGORY_COLOURS, NARROW, place_points, timeline_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -51,3 +51,13 @@ def test_same_input_same_bytes():
 def test_coinciding_events_do_not_overlap():
     points = place_points([100.0] * 5, [1] * 5)
     assert len(set(points)) == 5
+
+
+def test_a_narrow_timeline_wraps_its_legend_to_fit_and_names_its_own_ids():
+    root = ET.fromstring(timeline_svg(events(), dt.date(2020, 6, 30), "T", width=NARROW, name="narrow"))
+    width, height = (float(v) for v in root.get("viewBox").split()[2:])
+    assert width == NARROW and height > 270  # a second legend row
+    legend = [t for t in root.iter(f"{SVG}text") if t.text in {c.capitalize() for c in CATEGORY_COLOURS}]
+    assert len(legend) == len(CATEGORY_COLOURS)
+    assert all(float(t.get("x")) + 7 * len(t.text) <= width for t in legend)
+    assert root.get("aria-labelledby") == "narrow-title" and root.find(f"{SVG}title").get("id") == "narrow-title"

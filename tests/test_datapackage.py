@@ -25,6 +25,7 @@ def package(*resources: dict) -> dict:
     return {
         "briefing:idPattern": SLUG,
         "briefing:maxCellLength": 100,
+        "briefing:languageTagPattern": "[a-z]{2,3}",
         "briefing:narrative": {"description": "the words", "parts": [{"name": "gist", "required": True, "description": "the gist"}]},
         "resources": list(resources),
     }
@@ -58,6 +59,7 @@ CLAIMS = resource(
     field("checked", "boolean", trueValues=["yes"], falseValues=["no"], constraints={"required": True}),
     field("on", "date", constraints={"required": True}),
     field("note", constraints={"maxLength": 100}),
+    field("tongue", constraints={"pattern": "[a-z]{2,3}"}, **{"briefing:mayBeAbsent": True}),
     foreignKeys=[{"fields": ["by"], "reference": {"resource": "people", "fields": ["id"]}}],
     **{"briefing:listForeignKeys": [{"fields": ["with"], "reference": {"resource": "people", "fields": ["id"]}}]},
 )
@@ -82,7 +84,9 @@ def test_a_field_s_kind_follows_from_its_standard_type_and_constraints():
         "checked": "yesno",
         "on": "day",
         "note": "text",
+        "tongue": "language",  # its pattern is the package's language tag
     }
+    assert [c.name for c in columns(package(PEOPLE, CLAIMS), "claims").values() if c.may_be_absent] == ["tongue"]
 
 
 def test_references_come_from_foreign_keys_and_list_foreign_keys():

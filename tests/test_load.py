@@ -206,7 +206,10 @@ def test_missing_column_and_unknown_column_are_reported_on_the_header(data_dir):
         r["rôle"] = r.pop("role")
     write_rows(data_dir / "actors.csv", records)
     found = problems(data_dir)
-    assert f"{data_dir}/actors.csv:1: column 'rôle': unknown column (expected one of: id, name, name_local, kind, country, role)" in found
+    assert (
+        f"{data_dir}/actors.csv:1: column 'rôle': unknown column (expected one of: id, name, name_local, name_local_lang, kind, country, role)"
+        in found
+    )
     assert f"{data_dir}/actors.csv:1: column 'role': missing column; add it to the header" in found
 
 
