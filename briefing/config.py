@@ -15,7 +15,7 @@ import yaml
 
 from briefing import documents
 from briefing.dates import impossible, parse_date
-from briefing.problems import DataError, Problem, shown
+from briefing.problems import PROBLEMS, DataError, Problem, shown
 from briefing.rules import SLUG
 from briefing.schema import ID_PATTERN, NARRATIVE_PARTS
 from briefing.suggest import suggestions
@@ -355,10 +355,11 @@ def missing_tables(root: Path | str, tables) -> list[Problem]:
 
 
 def exit_on_problems(problems: list[Problem]) -> None:
-    """Stop the workflow before any job runs, with one line per problem."""
+    """Stop the workflow before any job runs, with one line per problem, reported as a stage reports
+    bad data (PROBLEMS): `make` then ends with them, as with the data's, not with "Nothing to rebuild"."""
     if problems:
         for problem in problems:
-            print(problem, file=sys.stderr)
+            PROBLEMS.error(str(problem), extra={"briefing_problems": [problem], "briefing_log": ""})
         sys.exit(1)
 
 

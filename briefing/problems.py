@@ -8,6 +8,7 @@ holds: a character that shows as nothing is escaped, and named by code point and
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +33,16 @@ INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Co", "Cn"}
 """Unicode categories of characters that show as nothing (or as something else): messages escape them."""
 MAX_PROBLEMS_SHOWN = 20
 """Problems printed per file: a file that is wrong throughout says so in a screenful, not in 10,000 lines."""
+
+
+PROBLEMS = logging.getLogger("snakemake.logging")
+"""Where bad data and bad settings are reported: Snakemake's own logger (named, not imported, so
+that code run outside Snakemake imports nothing more), each record carrying its problems
+(briefing_problems) and the log of the job that found them (briefing_log, empty before any job).
+Whoever presents the run shows them: Snakemake's handler prints them as they come, the briefing
+logger plugin (`make`) gathers them and prints them last, once; the preview shows them in the
+page. Snakemake's log file keeps them either way. Outside Snakemake no handler is set, and
+Python prints them to stderr."""
 
 
 @dataclass(frozen=True, order=True)

@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import threading
 from pathlib import Path
 
 import pandas as pd
 
-from briefing.problems import DataError
+from briefing.problems import PROBLEMS, DataError
 from briefing.schema import TABLES_BY_NAME
 from briefing.tables import TEXT
-
-PROBLEMS = logging.getLogger("snakemake.logging")
-"""Where a stage reports bad data: Snakemake's own logger (named, not imported, so a stage run
-outside Snakemake imports nothing more). Whoever presents the run shows the problems: Snakemake's
-handler prints them as they come, the briefing logger plugin (`make`) gathers every job's and
-prints them last, once; Snakemake's log file keeps them either way. Outside Snakemake no handler
-is set, and Python prints them to stderr."""
 
 
 class StageFailed(Exception):
