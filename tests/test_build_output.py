@@ -83,6 +83,20 @@ def test_data_problems_are_printed_last_once_grouped_by_file_with_a_total(built,
     assert sum("problems found" in line or "problem found" in line for line in lines) == 1, result.stdout
 
 
+def test_a_settings_problem_ends_the_make_output_with_its_line_and_a_total(built, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(built, project, symlinks=True)
+    config = project / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("reports:\n", "classification: secret\nreports:\n", 1), encoding="utf-8")
+    result = make_build(project)
+    assert result.returncode != 0
+    lines = lines_of(result)
+    assert not [line for line in lines if any(text in line for text in SNAKEMAKE_TEXT)], result.stdout
+    assert "Nothing to rebuild." not in result.stdout
+    assert re.fullmatch(r"config\.yaml:\d+: unknown key 'classification' \(allowed: .*\)", lines[-2]), result.stdout
+    assert lines[-1] == "1 problem found; fix it and run again. Nothing in reports/ was changed."
+
+
 def test_make_help_names_every_target_with_what_it_does():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     phony = re.search(r"^\.PHONY:(.*)$", makefile, re.MULTILINE).group(1).split()
