@@ -42,6 +42,25 @@ def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+def snakemake_batch(runs: list[tuple[Path, list[str]]], workers: int = 2) -> list[subprocess.CompletedProcess]:
+    """Run many snakemake command lines (each in its own copy of the project) as `snakemake` would,
+    spread over workers processes that each import Snakemake once (tests/snakemake_batch.py)."""
+    import json
+    from concurrent.futures import ThreadPoolExecutor
+
+    def worker(share: list[int]) -> list[dict]:
+        requests = "".join(json.dumps({"folder": str(runs[i][0]), "arguments": ["--cores", "2", *runs[i][1]]}) + "\n" for i in share)
+        batch = [sys.executable, str(Path(__file__).with_name("snakemake_batch.py"))]
+        done = subprocess.run(batch, input=requests, capture_output=True, text=True, timeout=1800)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return [json.loads(line) for line in done.stdout.splitlines()]
+
+    shares = [list(range(number, len(runs), workers)) for number in range(workers)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        finished = dict(zip((i for share in shares for i in share), (r for rs in pool.map(worker, shares) for r in rs)))
+    return [subprocess.CompletedProcess(runs[i][1], r["returncode"], r["stdout"], r["stderr"]) for i, r in sorted(finished.items())]
+
+
 def make_command(target: str = "build") -> list[str]:
     """`make <target>` as a user runs it in the project once set up: this Python's environment stands for .venv."""
     return ["make", "--no-print-directory", target, f"BIN={Path(sys.executable).parent}"]

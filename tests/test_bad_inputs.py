@@ -3,7 +3,7 @@
 A bad input stops the build with exactly the expected lines (file, line, column, what to
 do), a non-zero exit and no traceback, and leaves reports/ as it was. A merely unusual
 input (encoding, line endings, spreadsheet padding) builds the same data as before.
-The cases run two at a time (each in its own copy) to keep the suite quick.
+Each case has its own copy; two processes run them all, each importing Snakemake once.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from bad_inputs import ACCEPTED, CASES, Case, unknown_key
-from conftest import SEEDS, copy_project, snakemake
+from conftest import SEEDS, copy_project, snakemake, snakemake_batch
 from test_pipeline import digests
 
 
@@ -36,35 +37,38 @@ def validated_data(path) -> bytes:
     return pd.read_pickle(path).to_json(orient="split", force_ascii=False, double_precision=15).encode()
 
 
-def run(case: Case, built, folder) -> Run:
+def prepared(case: Case, built, folder) -> tuple[Path, list[str], dict]:
+    """A copy of the built project with the case's edit: its folder, the snakemake arguments that
+    show the case, and what to compare afterwards."""
     project = folder / case.name
     shutil.copytree(built, project, symlinks=True)
-    before = digests(project / "reports")
-    expected = case.edit(project)
+    before = {"reports": digests(project / "reports")}
+    before["expected"] = case.edit(project)
     config = ["--config", f"source_archive={SEEDS}"] if case.archive else []
-    if expected is ACCEPTED:
+    if before["expected"] is ACCEPTED:
         table = project / f"build/dataset/{case.table}.pickle"
-        validated = validated_data(table)
-        result = snakemake(project, str(table.relative_to(project)), "--forcerun", "validate", *config)
-        return Run(
-            expected,
-            result.returncode,
-            result.stdout + result.stderr,
-            before,
-            digests(project / "reports"),
-            validated,
-            validated_data(table),
-        )
-    result = snakemake(project, *config)
-    return Run(expected, result.returncode, result.stdout + result.stderr, before, digests(project / "reports"))
+        before["validated"] = validated_data(table)
+        return project, [str(table.relative_to(project)), "--forcerun", "validate", *config], before
+    return project, config, before
+
+
+def finished(case: Case, project: Path, result, before: dict) -> Run:
+    found = Run(before["expected"], result.returncode, result.stdout + result.stderr, before["reports"], digests(project / "reports"))
+    if before["expected"] is ACCEPTED:
+        found.data_before = before["validated"]
+        found.data_after = validated_data(project / f"build/dataset/{case.table}.pickle")
+    return found
 
 
 @pytest.fixture(scope="module")
 def runs(built, tmp_path_factory) -> dict[str, Run]:
+    """Every case's build, run by Snakemake's command line in two long-lived processes (conftest.snakemake_batch)."""
     folder = tmp_path_factory.mktemp("bad-inputs")
     cases = [c for c in CASES if not (c.archive and not SEEDS.is_dir())]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip([c.name for c in cases], pool.map(lambda c: run(c, built, folder), cases)))
+        ready = list(pool.map(lambda c: prepared(c, built, folder), cases))
+    results = snakemake_batch([(project, arguments) for project, arguments, _ in ready])
+    return {c.name: finished(c, project, result, before) for c, (project, _, before), result in zip(cases, ready, results)}
 
 
 def test_the_corpus_has_at_least_forty_bad_inputs():
