@@ -65,7 +65,7 @@ def test_the_checker_reads_citations_as_the_renderer_does():
 
 def test_the_policy_allows_exactly_the_inlined_style_and_script_by_their_digest(tmp_path):
     """The hashes must be of the very text between the tags, whatever it holds (here: quotes, a
-    non-ASCII character, a final newline), or the browser refuses the page its own look and script."""
+    non-ASCII character, a final newline, the embedded fonts), or the browser refuses the page its own look and script."""
     (tmp_path / "partials").mkdir()
     (tmp_path / "js").mkdir()
     shutil.copy(ROOT / "templates/partials/head.j2", tmp_path / "partials")
@@ -76,11 +76,13 @@ def test_the_policy_allows_exactly_the_inlined_style_and_script_by_their_digest(
     stylesheet = tmp_path / "screen.css"
     stylesheet.write_text('p::before { content: "«"; }\n', encoding="utf-8")
     report = {"title": "T", "issuer": "I", "subtitle": "", "as_of_display": "1 June 2020", "keywords": []}
-    page = render(tmp_path / "page.html.j2", stylesheet, {"report": report, "narrative": {}, "citations": {}}, {})
+    fonts = [str(ROOT / "templates/fonts/IBMPlexSans-Regular.ttf")]  # its @font-face goes into the same <style>
+    page = render(tmp_path / "page.html.j2", stylesheet, {"report": report, "narrative": {}, "citations": {}}, {}, fonts)
     policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)[1].replace("&#39;", "'")
     style = re.search(r"<style>(.*)</style>", page, re.DOTALL)[1]
     script = re.search(r"<script>(.*)</script>", page, re.DOTALL)[1]
-    assert style == stylesheet.read_text(encoding="utf-8") and script == (tmp_path / "js" / "briefing.js").read_text(encoding="utf-8")
+    assert "@font-face" in style and style.endswith(stylesheet.read_text(encoding="utf-8"))
+    assert script == (tmp_path / "js" / "briefing.js").read_text(encoding="utf-8")
 
     def digest(text: str) -> str:
         return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
