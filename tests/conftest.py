@@ -79,7 +79,7 @@ def make_build(project: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def made(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+def built_by_make(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """One complete build of a copy of the project, by the Makefile's build, and what it printed."""
     project = copy_project(tmp_path_factory.mktemp("built") / "project")
     result = make_build(project)
@@ -88,9 +88,9 @@ def made(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
 
 
 @pytest.fixture(scope="session")
-def built(made) -> Path:
+def built(built_by_make) -> Path:
     """The complete build, shared by the tests that only read it."""
-    return made[0]
+    return built_by_make[0]
 
 
 def report_ids(project: Path) -> list[str]:
