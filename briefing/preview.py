@@ -277,7 +277,7 @@ def watched_paths(project: Path, narrative: str) -> list[Path]:
 def _is_edit(change, path: str) -> bool:
     """An analyst's edit, not a file the build or an editor writes beside it."""
     name = Path(path).name
-    return not (name.startswith(".") or name.endswith(("~", ".swp", ".partial")) or name == "datapackage.json")
+    return not (name.startswith(".") or name.endswith(("~", ".swp")))  # the stages' partial files are .<name>.partial
 
 
 def watch(paths: list[Path], requests: queue.Queue) -> None:
