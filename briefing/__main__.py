@@ -99,6 +99,28 @@ def cmd_docs(args) -> int:
     return 0
 
 
+def cmd_migrate(args) -> int:
+    from briefing import migrate
+    from briefing.config import read_yaml
+    from briefing.problems import DataError
+
+    project = Path(args.project)
+    settings = project / "config.yaml"
+    try:
+        config = read_yaml(settings.read_text(encoding="utf-8"), str(settings)) if settings.is_file() else {}
+    except DataError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    reports = config.get("reports", []) if isinstance(config, dict) else []
+    changed = migrate.migrate(project, reports if isinstance(reports, list) else [])
+    for line in changed:
+        print(line)
+    print(
+        "the data was already up to date" if not changed else "run `make` to see what is left for you to fill in, by file, line and column"
+    )
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m briefing", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     # Each command imports only what it uses: `pdf` runs once a document, and should not pay for pandas.
@@ -153,6 +175,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="the same scale and seed give the same bytes (default: 0)")
     p.add_argument("--out", required=True, help="folder to write data/ and config.yaml into")
     p.set_defaults(run=cmd_synth)
+
+    p = steps.add_parser(
+        "migrate",
+        help="upgrade data/ written for an earlier version of briefing to this version's data model",
+        description="Upgrade the project's data/ (and narrative) to this version's data model, in place: add new columns "
+        "and tables, and move what the data itself says. What only an analyst can supply is left empty, and the next "
+        "build names each such cell. Running it again changes nothing. See the README's changelog.",
+    )
+    p.add_argument("--project", default=".", help="the project folder holding data/ and config.yaml (default: this folder)")
+    p.set_defaults(run=cmd_migrate)
 
     p = steps.add_parser("docs", help="rewrite the README's data-model tables from schemas/datapackage.yaml")
     p.add_argument("--readme", default="README.md", help="the file whose data-model block is written (default: README.md)")

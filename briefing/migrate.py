@@ -1,0 +1,49 @@
+"""The migrate command: bring a project's data/ written for an earlier version of the data model
+up to this one, so other teams' data survives an upgrade.
+
+Each step makes one change of the data model, and only where the data still lacks it, so running
+migrate twice changes nothing the second time. A step fills in only what can be known from the
+data itself; what only the analyst can supply (a grade, a confidence) is left empty, and the next
+build names each such cell, by file, line and column, as a problem to fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from briefing.stage import write_text
+from briefing.tables import csv_text, decode
+
+Step = Callable[[Path, list[dict]], list[str]]
+"""One change of the data model: step(project, reports) upgrades the files of the project folder
+(reports: config.yaml's report entries) and returns one line for each file it changed."""
+
+
+def read_cells(path: Path) -> list[list[str]]:
+    """A CSV file's cells, header first, as written (no types, no validation)."""
+    return list(csv.reader(io.StringIO(decode(path.read_bytes()))))
+
+
+def add_column(path: Path, name: str, after: str | None = None, fill: str = "") -> list[str]:
+    """Add a column to a CSV file (after the column named after, else at the end), each row's cell
+    being fill; nothing when the header already has it. Returns the line saying what changed."""
+    cells = read_cells(path)
+    header = cells[0] if cells else []
+    if name in header:
+        return []
+    at = header.index(after) + 1 if after in header else len(header)
+    written = [[*row[:at], name if number == 0 else fill, *row[at:]] for number, row in enumerate(cells) if row or number == 0]
+    write_text(path, csv_text(written))
+    return [f"{path}: added column '{name}'" + (" (each row's cell is empty: fill it in)" if not fill else "")]
+
+
+STEPS: tuple[Step, ...] = ()
+"""Every change of the data model since the first release, oldest first."""
+
+
+def migrate(project: Path, reports: list[dict]) -> list[str]:
+    """Run every step on the project; the lines say what changed (none when it was up to date)."""
+    return [line for step in STEPS for line in step(project, reports)]
