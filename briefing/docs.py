@@ -95,6 +95,8 @@ def _rule(field: dict, column: Column, key: str, filenames: dict[str, str], cap:
         rule = [f"whole number from {column.minimum} to {column.maximum}"]
     elif column.kind == "probability":
         rule = [f"number from {column.minimum} to {column.maximum}"]
+    elif column.kind == "url":
+        rule = ["an `http://` or `https://` address, no other scheme"]
     elif column.kind == "yesno":
         rule = [f"{field['trueValues'][0]} or {field['falseValues'][0]}"]
     else:

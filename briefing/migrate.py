@@ -40,7 +40,16 @@ def add_column(path: Path, name: str, after: str | None = None, fill: str = "") 
     return [f"{path}: added column '{name}'" + (" (each row's cell is empty: fill it in)" if not fill else "")]
 
 
-STEPS: tuple[Step, ...] = ()
+def add_credibility(project: Path, reports: list[dict]) -> list[str]:
+    """Issue 14: events and motives are graded for the credibility of their information (1-6),
+    beside their sources. Only the analyst can judge it, so each cell is left empty; 6 ("truth
+    cannot be judged") is an answer, never a default, so it is not filled in either."""
+    data = project / "data"
+    placed = {"events.csv": "sources", "motives.csv": "source"}
+    return [line for name, after in placed.items() if (data / name).is_file() for line in add_column(data / name, "credibility", after)]
+
+
+STEPS: tuple[Step, ...] = (add_credibility,)
 """Every change of the data model since the first release, oldest first."""
 
 

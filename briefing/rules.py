@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,7 @@ from briefing.schema import (
     OUTCOMES,
     SCORED_OUTCOMES,
     UNATTRIBUTED,
+    URL_PATTERN,
     Column,
     Table,
 )
@@ -108,8 +110,20 @@ def _numbers(cells: pd.Series, written: str) -> pd.Series:
 
 
 def required(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
-    """A required cell is not empty. An empty cell is judged by this rule alone."""
-    return _say(lambda _: "is empty; it is required", cells[cells == ""] if column.required else cells[:0])
+    """A required cell is not empty. An empty cell is judged by this rule alone. For a column of
+    choices the message lists them, with what each means, so that the analyst filling in a column
+    that `migrate` added empty (a grade only they can give) needs no other page to do it."""
+    what = (
+        f" (write one of: {', '.join(_choice(value, label) for value, label in zip_longest(column.choices, column.labels))})"
+        if column.choices
+        else ""
+    )
+    return _say(lambda _: f"is empty; it is required{what}", cells[cells == ""] if column.required else cells[:0])
+
+
+def _choice(value: str, label: str | None) -> str:
+    """A choice as a message lists it: with what it means where the descriptor says (B usually reliable)."""
+    return f"{value} {label[:1].lower()}{label[1:]}" if label else value
 
 
 def hidden_characters(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
@@ -229,6 +243,21 @@ def _tag_fix(value: str) -> str:
     return "use a language code such as ko, ru or el, then optionally a script and a region, joined by hyphens: zh-Hant-TW"
 
 
+def urls(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
+    """A web address is an http:// or https:// URL (URL_PATTERN), the only links a briefing makes
+    to the outside: any other scheme (javascript:, file:, data:) would act on the reader's machine
+    when the link in the PDF or the HTML is followed."""
+    wrong = cells[~cells.str.fullmatch(URL_PATTERN)]
+    return _say(lambda value: f"{shown(value)} is not a web address ({_url_fix(value)})", wrong)
+
+
+def _url_fix(value: str) -> str:
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", value)
+    if scheme and scheme[1].lower() not in ("http", "https"):
+        return f"a link to {shown(scheme[1] + ':')} is not allowed; give the http:// or https:// address where the source can be read"
+    return "write it as http:// or https:// and the address, with any space or non-ASCII character percent-encoded"
+
+
 def formulas(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
     """No text cell starts as a spreadsheet formula does.
 
@@ -258,6 +287,7 @@ KIND_RULES: dict[str, CellRule] = {
     "enum": choices,
     "yesno": yes_or_no,
     "language": language_tags,
+    "url": urls,
 }
 """The rule of each kind of column (schema.Column.kind)."""
 
@@ -453,11 +483,24 @@ def archive_files(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[
     yield Found("archive_file", _say(lambda name: f"{shown(name)} lies outside source_archive (name a file inside it)", outside))
 
 
+def accessed_with_url(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A source's url comes with the day it was read, and that day with a url: a page read once
+    may change or vanish, and a day of reading is meaningless without the page read. Files
+    written before these columns existed have neither, which is fine."""
+    url, accessed = rows["url"], rows["accessed"]
+    undated = url[url.str.fullmatch(URL_PATTERN) & (accessed == "")]  # a url that is no web address is reported as such
+    yield Found("accessed", _say(lambda _: "is empty; a source with a url needs the day it was read (YYYY-MM-DD)", undated))
+    unlinked = accessed[(accessed != "") & (url == "")]
+    yield Found(
+        "accessed", _say(lambda day: f"{shown(day)} is set but url is empty; give the url it was read at, or clear the day", unlinked)
+    )
+
+
 ROW_RULES: dict[str, list[RowRule]] = {
     "forecasts": [probability_bands, horizons],
     "outcomes": [dated_while_open, resolved_without_date, resolved_without_citation, resolved_before_made],
     "motives": [quote_lengths, verbatim_quotes],
-    "sources": [archive_files],
+    "sources": [archive_files, accessed_with_url],
 }
 """The row rules of each table, besides those every table has (row_rules)."""
 

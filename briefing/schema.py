@@ -28,13 +28,14 @@ class Column:
     """One column of a table, as the validator checks it.
 
     kind is one of: id (a slug), text, date (in the form its precision column names),
-    day (YYYY-MM-DD), integer, probability, enum, yesno, language (a BCP 47 tag).
+    day (YYYY-MM-DD), integer, probability, enum, yesno, language (a BCP 47 tag), url (a web address).
     """
 
     name: str
     kind: str = "text"
     required: bool = True
     choices: tuple[str, ...] = ()
+    labels: tuple[str | None, ...] = ()  # what each choice means, where the descriptor says
     is_list: bool = False
     references: str | None = None  # table whose id this column holds
     allow_unattributed: bool = False  # may hold UNATTRIBUTED instead of a reference
@@ -111,6 +112,8 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
         kind = "id"
     elif constraints.get("pattern") == package.get("briefing:languageTagPattern"):  # a package with no language field may leave it out
         kind = "language"
+    elif "pattern" in constraints and constraints["pattern"] == package.get("briefing:urlPattern"):
+        kind = "url"
     elif "briefing:precisionField" in field:
         kind = "date"
     elif "categories" in field:
@@ -122,6 +125,7 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
         kind=kind,
         required=constraints.get("required", False) or "" not in missing,
         choices=tuple(values(field.get("categories", []))),
+        labels=tuple(label for _, label in labelled(field.get("categories", []))),
         is_list=field["type"] == "list",
         references=references,
         allow_unattributed=missing != [""],
@@ -184,6 +188,8 @@ ID_PATTERN: str = DESCRIPTOR["briefing:idPattern"]
 """What an id is (a slug), as a pattern that Python's re and Arrow's RE2 read alike."""
 LANGUAGE_TAG: str = DESCRIPTOR["briefing:languageTagPattern"]
 """What a language tag is (BCP 47, well-formed), as a pattern."""
+URL_PATTERN: str = DESCRIPTOR["briefing:urlPattern"]
+"""What a web address is (http or https only), as a pattern."""
 LIST_SEPARATOR: str = _shared((f["delimiter"] for f in _fields(DESCRIPTOR) if f["type"] == "list"), "list delimiters")
 """Separator between items of a list inside one cell (e.g. `kim-jong-un;moon-jae-in`)."""
 
@@ -202,6 +208,10 @@ ESTIMATIVE_TERMS: dict[str, tuple[float, float]] = {
 
 RELIABILITY_GRADES: dict[str, str] = dict(labelled(_field("sources", "reliability")["categories"]))
 """Admiralty (NATO) source reliability grades and what each means."""
+CREDIBILITY_GRADES: dict[str, str] = dict(
+    _shared((tuple(labelled(_field(table, "credibility")["categories"])) for table in ("events", "motives")), "credibility scales")
+)
+"""Admiralty (NATO) information credibility grades and what each means: one scale for events and motives."""
 
 NARRATIVE_PARTS: tuple[str, ...] = tuple(p["name"] for p in DESCRIPTOR["briefing:narrative"]["parts"] if p["required"])
 """Markdown files every report's narrative directory holds, e.g. bottom-line.md."""

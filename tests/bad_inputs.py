@@ -410,7 +410,7 @@ CASES = [
             "sources",
             lambda t: t.replace("reliability", "reliabilty", 1),
             [
-                "data/sources.csv:1: column 'reliabilty': unknown column (expected one of: id, title, outlet, author, published, published_precision, kind, reliability, archive_file, inferred)",
+                "data/sources.csv:1: column 'reliabilty': unknown column (expected one of: id, title, outlet, author, published, published_precision, kind, reliability, archive_file, url, accessed, inferred)",
                 "data/sources.csv:1: column 'reliability': missing column; add it to the header",
             ],
         ),
@@ -522,6 +522,17 @@ CASES = [
         ),
     ),
     Case("unknown-reliability", cell("sources", "effner-2020", "reliability", "A1", "'A1' is not allowed (use one of: A, B, C, D, E, F)")),
+    Case(
+        "javascript-url",
+        cell(
+            "sources",
+            "effner-2020",
+            "url",
+            "javascript:alert(document.domain)",
+            "'javascript:alert(document.domain)' is not a web address (a link to 'javascript:' is not allowed; "
+            "give the http:// or https:// address where the source can be read)",
+        ),
+    ),
     Case("escalation-out-of-range", cell("events", "moon-elected", "escalation", "3", "'3' is not a whole number from -2 to 2")),
     Case("yes-no-spelled-true", cell("forecasts", "f01", "probability_inferred", "TRUE", "'TRUE' is not allowed (use yes or no)")),
     Case(

@@ -44,7 +44,9 @@ def test_a_cell_is_reported_by_the_first_rule_it_breaks_only():
 
 def test_an_empty_cell_is_judged_only_by_whether_it_is_required():
     table = Table("t", (Column("id", "id"), Column("kind", "enum", choices=("a",), required=False), Column("need", "enum", choices=("a",))))
-    assert found(table, id=column("x"), kind=column(""), need=column("")) == ["t.csv:2: column 'need': is empty; it is required"]
+    assert found(table, id=column("x"), kind=column(""), need=column("")) == [
+        "t.csv:2: column 'need': is empty; it is required (write one of: a)"
+    ]
 
 
 def test_a_row_rule_reports_what_it_finds_whatever_the_cell_rules_found():
