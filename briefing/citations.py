@@ -18,7 +18,7 @@ from markdown_it.rules_inline import StateInline
 
 from briefing.dates import display_date
 from briefing.problems import DataError, Problem, shown
-from briefing.schema import LIST_SEPARATOR
+from briefing.schema import CREDIBILITY_GRADES, LIST_SEPARATOR, RELIABILITY_GRADES
 from briefing.suggest import suggestions
 
 TOKEN = "citation"
@@ -30,6 +30,19 @@ class Cited:
 
     key: str
     line: int
+
+
+def grade_code(reliability: str, credibility: str = "") -> str:
+    """The grade a citation shows: the source's reliability and, for an event or a motive, the
+    item's credibility, as the NATO (Admiralty) system writes them together ("B2"). A citation in
+    the narrative or of a forecast grades no single item, so it shows the reliability alone ("B")."""
+    return f"{reliability}{credibility}"
+
+
+def grade_meaning(reliability: str, credibility: str = "") -> str:
+    """The grade in words, from the descriptor's labels: "B: source usually reliable; 2: information probably true"."""
+    source = f"{reliability}: source {RELIABILITY_GRADES[reliability].lower()}"
+    return source + (f"; {credibility}: information {CREDIBILITY_GRADES[credibility].lower()}" if credibility else "")
 
 
 def _citation(state: StateInline, silent: bool) -> bool:

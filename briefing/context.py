@@ -16,7 +16,7 @@ import pandas as pd
 from briefing import citations, languages, provenance, scoring
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
-from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
+from briefing.schema import CREDIBILITY_GRADES, ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
 from briefing.stage import read_dataset, stage, write_text
 from briefing.tables import id_list, records
 
@@ -74,13 +74,15 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
 
 
 def citation(source: pd.Series) -> dict:
-    """What a footnote or link shows for one source."""
+    """What a footnote or link shows for one source: its note, and its reliability, which the
+    citation of an event or a motive combines with that item's credibility (html.cite)."""
     date = display_date(source["published"], source["published_precision"])
     author = f"{source['author']}, " if source["author"] else ""
     return {
         "id": source["id"],
         "number": int(source["number"]),
-        "note": f"{author}{source['outlet']}, {date} [{int(source['number'])}].",
+        "note": f"{author}{source['outlet']}, {date} [{int(source['number'])}]",
+        "reliability": source["reliability"],
     }
 
 
@@ -109,6 +111,7 @@ def event_rows(events: pd.DataFrame, actors: pd.DataFrame, cites: dict[str, dict
             "category": e["category"],
             "escalation": int(e["escalation"]),
             "citations": [cites[s] for s in id_list(e["sources"])],
+            "credibility": e["credibility"],
             "note": e["note"],
         }
         for e in records(events)
@@ -142,6 +145,7 @@ def motives_by_actor(motives: pd.DataFrame, tables: dict[str, pd.DataFrame], sou
                         "by": m["by"],
                         "quote": m["quote"],
                         "citation": cites[m["source"]],
+                        "credibility": m["credibility"],
                     }
                     for m in records(rows)
                 ],
@@ -259,6 +263,8 @@ def source_rows(sources: pd.DataFrame) -> list[dict]:
             "kind": s["kind"],
             "reliability": s["reliability"],
             "reliability_label": RELIABILITY_GRADES[s["reliability"]],
+            "url": s["url"],
+            "accessed": display_date(s["accessed"]) if s["accessed"] else "",
             "inferred": s["inferred"],
         }
         for s in records(sources)
@@ -335,6 +341,10 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
         "sources": source_list,
         "summary_sources": [row for row in source_list if row["id"] in summary_cites],
+        "grade_scales": {
+            "reliability": [{"grade": g, "label": label} for g, label in RELIABILITY_GRADES.items()],
+            "credibility": [{"grade": g, "label": label} for g, label in CREDIBILITY_GRADES.items()],
+        },
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),

@@ -53,11 +53,22 @@ _markdown.core.ruler.push("unlink_unfollowable", _unlink_unfollowable)
 _markdown.add_render_rule(citations.TOKEN, _render_citation)
 
 
-def cite(citations: dict | list[dict]) -> Markup:
-    """Citations: numbered links to the source list on screen, one footnote in print."""
-    items = citations if isinstance(citations, list) else [citations]
-    links = Markup(", ").join(Markup('<a href="#src-{}">{}</a>').format(c["id"], c["number"]) for c in items)
-    notes = Markup(" ").join(c["note"] for c in items)
+def grade(citation: dict, credibility: str = "") -> Markup:
+    """A citation's grade (citations.grade_code), with its meaning in words for a pointer or a screen reader."""
+    code = citations.grade_code(citation["reliability"], credibility)
+    return Markup('<abbr class="grade-code" title="{}">{}</abbr>').format(
+        citations.grade_meaning(citation["reliability"], credibility), code
+    )
+
+
+def cite(cited: dict | list[dict], credibility: str = "") -> Markup:
+    """Citations: numbered links to the source list, each with its grade, on screen; one footnote in print.
+
+    credibility: the credibility of the event or motive cited for, which each source's reliability
+    is shown with ("B2"); none for the narrative and forecasts, which show the reliability alone."""
+    items = cited if isinstance(cited, list) else [cited]
+    links = Markup(", ").join(Markup('<a href="#src-{}">{}</a> {}').format(c["id"], c["number"], grade(c, credibility)) for c in items)
+    notes = Markup(" ").join(Markup("{} ({}).").format(c["note"], citations.grade_code(c["reliability"], credibility)) for c in items)
     return Markup('<span class="cite"><span class="cite-links">[{}]</span><span class="footnote">{}</span></span>').format(links, notes)
 
 
@@ -81,6 +92,7 @@ def environment(folder: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["cite"] = cite
+    env.filters["grade"] = grade
     env.filters["percent"] = percent
     return env
 

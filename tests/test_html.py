@@ -14,12 +14,15 @@ from conftest import ROOT
 from briefing import citations
 from briefing.html import cite, content_security_policy, markdown, render
 
-CITES = {"a": {"id": "a", "number": 1, "note": "Alpha, 1 June 2020 [1]."}, "b": {"id": "b", "number": 2, "note": "Beta <b>, 2020 [2]."}}
+CITES = {
+    "a": {"id": "a", "number": 1, "note": "Alpha, 1 June 2020 [1]", "reliability": "B"},
+    "b": {"id": "b", "number": 2, "note": "Beta <b>, 2020 [2]", "reliability": "C"},
+}
 
 
 def test_citations_become_links_and_one_footnote():
     html = markdown("Claim [@a; @b].", CITES)
-    assert '<a href="#src-a">1</a>, <a href="#src-b">2</a>' in html
+    assert re.search(r'<a href="#src-a">1</a> <abbr [^>]*>B</abbr>, <a href="#src-b">2</a> <abbr [^>]*>C</abbr>', html)  # reliability alone
     assert html.count('class="footnote"') == 1
     assert "Claim<span" in html  # the call hugs the word
 
