@@ -14,10 +14,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from briefing.schema import ESTIMATIVE_TERMS, EVENT_CATEGORIES, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES
+from briefing.schema import CREDIBILITY_GRADES, ESTIMATIVE_TERMS, EVENT_CATEGORIES, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES
 from briefing.tables import csv_text
 
 PER_SCALE = {"sources": 30, "actors": 15, "analysts": 10, "hypotheses": 12, "events": 100, "motives": 40, "forecasts": 20}
+CREDIBILITY_WEIGHTS = [0.25, 0.35, 0.2, 0.1, 0.05, 0.05]
+"""How often each credibility grade (1 to 6) is given: mostly confirmed or probably true, as in a curated file."""
 START = dt.date(2017, 1, 1)
 AS_OF = dt.date(2020, 12, 31)
 SPAN_DAYS = (dt.date(2020, 6, 30) - START).days
@@ -83,6 +85,11 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
                 "kind": rng.choice(["news", "analysis", "interview", "opinion"], size=n["sources"]),
                 "reliability": rng.choice(list(RELIABILITY_GRADES)[:4], size=n["sources"]),
                 "archive_file": "",
+                # every fourth source was read on the web (example.org: a domain reserved for examples), a week after it appeared
+                "url": [f"https://example.org/outlet-{i % 40 + 1}/{s}" if i % 4 == 0 else "" for i, s in enumerate(sources)],
+                "accessed": [
+                    (dt.date.fromisoformat(day) + dt.timedelta(days=7)).isoformat() if i % 4 == 0 else "" for i, day in enumerate(published)
+                ],
                 "inferred": "",
             }
         ),
@@ -124,6 +131,7 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "category": rng.choice(list(EVENT_CATEGORIES), size=n["events"]),
             "escalation": rng.integers(-2, 3, size=n["events"]).astype(str),
             "sources": rng.choice(sources, size=n["events"]),
+            "credibility": rng.choice(list(CREDIBILITY_GRADES), size=n["events"], p=CREDIBILITY_WEIGHTS),
             "note": "",
         }
     )
@@ -136,6 +144,7 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "asserted_by": rng.choice(analysts, size=n["motives"]),
             "stance": rng.choice(["asserts", "asserts", "rejects"], size=n["motives"]),
             "source": rng.choice(sources, size=n["motives"]),
+            "credibility": rng.choice(list(CREDIBILITY_GRADES), size=n["motives"], p=CREDIBILITY_WEIGHTS),
             "quote": _phrases(rng, n["motives"], 8),
             "note": "",
         }

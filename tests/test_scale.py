@@ -7,6 +7,7 @@ it left out; an annex with every row).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -51,6 +52,13 @@ def test_caps_bound_the_briefing_and_the_annex_lists_every_event(tmp_path):
     flat = " ".join(briefing.split())
     assert "Shown here: the 30 largest escalations and de-escalations (then the latest) of 200 events." in flat
     assert "Shown here: the 10 most consequential of 40 forecasts." in flat
+    links = [
+        str(annotation.get_object()["/A"]["/URI"])
+        for page in PdfReader(project / "reports/synthetic/briefing.pdf").pages
+        for annotation in page.get("/Annots") or []
+        if "/URI" in annotation.get_object().get("/A", {})
+    ]
+    assert links and all(re.match(r"https?://", link) for link in links)  # sources.csv's urls are linked, and only http(s) ones can be
     html = (project / "reports/synthetic/briefing.html").read_text()
     assert html.count('<tr id="event-') == 30
     annex = " ".join(" ".join(page.extract_text() for page in PdfReader(project / "reports/synthetic/annex.pdf").pages).split())
