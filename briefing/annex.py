@@ -44,6 +44,7 @@ def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) ->
             "category": e["category"],
             "escalation": int(e["escalation"]),
             "sources": ", ".join(id_list(e["sources"])),
+            "credibility": e["credibility"],
         }
         for e in records(events)
     ]

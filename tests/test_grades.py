@@ -114,7 +114,7 @@ def test_footnotes_and_tables_of_the_built_briefing_show_combined_grades(built):
     assert re.search(r"ESC\.\s*GRADE", events)
     assert re.search(r"^\d+\. .*\d{4} \[\d+\] \([A-F][1-6]\)\.$", events, re.MULTILINE), events[-600:]  # footnotes
     assert re.search(r"\s[A-F][1-6]\n", events)  # the table's grade column
-    motives = next(page for page in pages if "Actors and their motives" in page)
+    motives = next(page for page in pages if "Actors and their motives\nWhat analysts say" in page)
     assert re.search(r"GRADE [A-F][1-6]", motives) and re.search(r"\[\d+\] \([A-F][1-6]\)\.", motives)
     bottom_line = next(page for page in pages[2:] if "Bottom line" in page)
     assert re.search(r"^1\. .*\d{4} \[\d+\] \([A-F]\)\.$", bottom_line, re.MULTILINE), bottom_line[-600:]  # reliability alone
