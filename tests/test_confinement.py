@@ -149,7 +149,22 @@ def narrative_links(project: Path, secret: Path, more: str = "") -> None:
     outlook.write_text(f"See [the file]({secret}), [again](file://{secret}) and <file://{secret}>.\n{more}", encoding="utf-8")
 
 
+def source_url(project: Path, secret: Path, url: str = "") -> None:
+    """A source's url: a file: link to the secret is refused; an https one is linked."""
+    sources = rows(project / "data/sources.csv")
+    sources[0].update(url=url or f"file://{secret}", accessed="2024-05-03")
+    write_rows(project / "data/sources.csv", sources)
+
+
 WEB_LINKS = "[Web](https://example.org/x) and [mail](mailto:desk@example.org).\n"
+
+
+def web_links(project: Path, secret: Path) -> None:
+    """Local links in the narrative, beside links the briefing keeps: to the web, to an address, and a source's url."""
+    narrative_links(project, secret, more=WEB_LINKS)
+    source_url(project, secret, url="https://example.org/source?id=1")
+
+
 HOSTILE = {
     "linked table": link_table,
     "linked narrative part": link_narrative,
@@ -159,7 +174,8 @@ HOSTILE = {
     "source_archive": archive_folder,
     "template name": template_name,
     "linked template": linked_template,
-    "narrative links": lambda project, secret: narrative_links(project, secret, more=WEB_LINKS),
+    "source url": source_url,
+    "narrative links": web_links,
 }
 
 
@@ -228,4 +244,5 @@ def test_the_pdf_links_only_to_the_web_and_within_itself(hostile_runs):
             if action is not None and "/URI" in action:
                 uris.append(str(action["/URI"]))
     assert "https://example.org/x" in uris and "mailto:desk@example.org" in uris
+    assert "https://example.org/source?id=1" in uris  # a source's url, linked from the sources table
     assert all(uri.startswith(("https:", "http:", "mailto:")) for uri in uris), uris
