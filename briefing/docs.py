@@ -9,7 +9,7 @@ stage writes the JSON.
 from __future__ import annotations
 
 from briefing import provenance
-from briefing.schema import DESCRIPTOR, Column, labelled, tables, values
+from briefing.schema import DESCRIPTOR, Column, labelled, tables, values, with_label
 
 START = "<!-- data-model:start: written by `make docs` from schemas/datapackage.yaml; edit that file, not this block -->"
 END = "<!-- data-model:end -->"
@@ -111,7 +111,7 @@ def _rule(field: dict, column: Column, key: str, filenames: dict[str, str], cap:
 def _choice(value: str, label: str | None, ranges: dict) -> str:
     """One allowed value as the README lists it: with its label (A completely reliable) or its range (likely 55-80%)."""
     if label:
-        return f"{value} {label[:1].lower()}{label[1:]}"
+        return with_label(value, label)
     if value in ranges:
         low, high = ranges[value]
         return f"{value} {round(low * 100)}-{round(high * 100)}%"

@@ -40,6 +40,7 @@ from briefing.schema import (
     URL_PATTERN,
     Column,
     Table,
+    with_label,
 )
 from briefing.suggest import suggestions
 from briefing.tables import WHITESPACE, decode, normalised
@@ -114,16 +115,11 @@ def required(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
     choices the message lists them, with what each means, so that the analyst filling in a column
     that `migrate` added empty (a grade only they can give) needs no other page to do it."""
     what = (
-        f" (write one of: {', '.join(_choice(value, label) for value, label in zip_longest(column.choices, column.labels))})"
+        f" (write one of: {', '.join(with_label(value, label) for value, label in zip_longest(column.choices, column.labels))})"
         if column.choices
         else ""
     )
     return _say(lambda _: f"is empty; it is required{what}", cells[cells == ""] if column.required else cells[:0])
-
-
-def _choice(value: str, label: str | None) -> str:
-    """A choice as a message lists it: with what it means where the descriptor says (B usually reliable)."""
-    return f"{value} {label[:1].lower()}{label[1:]}" if label else value
 
 
 def hidden_characters(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:

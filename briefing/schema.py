@@ -82,6 +82,11 @@ def labelled(entries: list) -> list[tuple[str, str | None]]:
     return [(e["value"], e.get("label")) if isinstance(e, dict) else (e, None) for e in entries]
 
 
+def with_label(value: str, label: str | None) -> str:
+    """A choice as prose lists it, with what it means where the descriptor says: "A completely reliable"."""
+    return f"{value} {label[:1].lower()}{label[1:]}" if label else value
+
+
 def values(entries: list) -> list[str]:
     return [value for value, _ in labelled(entries)]
 
