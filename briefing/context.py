@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import citations, languages, provenance, scoring
+from briefing import citations, languages, marking, provenance, scoring
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
@@ -161,8 +161,17 @@ def with_outcomes(forecasts: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFra
     return merged
 
 
+TOP_FORECASTS = 3
+"""How many open forecasts the one-page summary shows at most."""
+
+
 def ranked_forecasts(forecasts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Forecasts, most consequential first: still open, then impact, probability, nearest horizon."""
+    """Forecasts, most consequential first: still open, then impact, probability, nearest horizon.
+
+    A forecast is still open (settled False) while no outcome is known on the as-of date and its
+    horizon has not passed. One past its horizon with no outcome yet is awaiting resolution: what
+    it asked about is decided, so it is no longer a forecast of what comes next.
+    """
     ranked = forecasts.assign(
         rank=[IMPACTS.index(i) for i in forecasts["impact"]],
         settled=(forecasts["outcome"] != "open") | (forecasts["horizon"] < as_of.isoformat()),
@@ -185,6 +194,7 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
             "criteria": f["resolution_criteria"],
             "impact": f["impact"],
             "horizon_passed": bool(start_of(f["horizon"]) < as_of),
+            "open": not f["settled"],
             "outcome": f["outcome"],
             "resolved_on": display_date(f["outcome_resolved_on"]) if f["outcome_resolved_on"] else "",
             "outcome_note": f["outcome_note"],
@@ -298,7 +308,8 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     )
     shown_events = significant_events(events, caps["events"])
     shown_motives = latest_motives(motives, sources, caps["motives"])
-    shown_forecasts = ranked_forecasts(forecasts, as_of).head(caps["forecasts"])
+    ranked = ranked_forecasts(forecasts, as_of)
+    shown_forecasts = ranked.head(caps["forecasts"])
     cited = (
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
@@ -310,8 +321,9 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     groups = motives_by_actor(shown_motives, tables, sources, cites)
     forecast_list = forecast_rows(shown_forecasts, cites, as_of)
     source_list = source_rows(listed)
+    top_forecasts = [f for f in forecast_list if f["open"]][:TOP_FORECASTS]  # open ones rank first, so the cap keeps them
     summary_cites = citations.cited_keys(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
-        f["citation"]["id"] for f in forecast_list[:3]
+        f["citation"]["id"] for f in top_forecasts
     }
     return {
         "report": {
@@ -324,13 +336,14 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "issuer": issuer,
             "keywords": report.get("keywords", []),
             "annex": bool(report.get("annex", False)),
+            "marking": marking.described(report["marking"]),
         },
         "narrative": narrative,
         "citations": cites,
         "events": event_rows(shown_events, tables["actors"], cites),
         "actors": groups,
         "forecasts": forecast_list,
-        "top_forecasts": forecast_list[:3],
+        "top_forecasts": top_forecasts,
         "ledger": ledger(forecasts, caps["analysts"]),
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
         "sources": source_list,
@@ -340,6 +353,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "events": len(events),
             "motives": len(motives),
             "forecasts": len(forecasts),
+            "open_forecasts": int((~ranked["settled"]).sum()),
             "sources": len(sources),
             "actors": len(groups),
         },
