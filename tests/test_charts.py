@@ -14,6 +14,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 import pandas as pd
+import pytest
+from helpers import rows, write_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +34,9 @@ from briefing.charts import (
     stack,
     timeline_svg,
 )
+from briefing.problems import DataError
 from briefing.scoring import MIN_SCORED, wilson
+from briefing.validate import load_dataset
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -161,6 +165,19 @@ def test_a_title_stands_in_for_an_empty_label_cut_at_a_word():
     assert short_label("", "Short title") == "Short title"
     cut = short_label("", "North Korea blows up the inter-Korean liaison office in Kaesong")
     assert cut == "North Korea blows up the…" and len(cut) <= LABEL_CHARS
+
+
+def test_events_written_before_the_label_column_still_load_and_a_long_label_is_refused(data_dir):
+    records = rows(data_dir / "events.csv")
+    write_rows(data_dir / "events.csv", [{k: v for k, v in r.items() if k != "label"} for r in records])  # as files were before
+    assert set(load_dataset(data_dir)["events"]["label"]) == {""}  # every label falls back to its title
+    records[0]["label"] = "A label much too long for the timeline chart"
+    write_rows(data_dir / "events.csv", records)
+    with pytest.raises(DataError) as raised:
+        load_dataset(data_dir)
+    assert [str(p) for p in raised.value.problems] == [
+        f"{data_dir}/events.csv:2: column 'label': is 44 characters long; shorten it to at most 32"
+    ]
 
 
 EVENT = st.tuples(
