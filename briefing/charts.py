@@ -18,7 +18,7 @@ import pandas as pd
 
 from briefing.context import by_significance, display_date
 from briefing.dates import FIRST_DAY, MONTHS
-from briefing.schema import EVENT_CATEGORIES
+from briefing.schema import EVENT_CATEGORIES, TABLES_BY_NAME
 from briefing.scoring import MIN_SCORED, wilson
 from briefing.stage import read_json, stage, write_text
 
@@ -44,9 +44,8 @@ below in turn; two steps and a marker's radius stay within half a BAND."""
 LABEL_SIZE, LABEL_HEIGHT, LABEL_PAD = 10, 13, 2
 LABEL_ROOM = LABEL_HEIGHT + 11
 """Room above the +2 line and below the -2 line of a panel, where labels of the extreme events go."""
-LABEL_CHARS = 32
-"""The longest label: events.csv's `label` holds at most this many characters, and a title
-standing in for an empty label is cut to it."""
+LABEL_CHARS = next(c.max_length for c in TABLES_BY_NAME["events"].columns if c.name == "label")
+"""The longest label (the data model's, 32): a title standing in for an empty label is cut to it."""
 LABEL_SPACING = 95
 """A panel labels at most one event per this many pixels of its width (and at least two)."""
 BESIDE_SPLIT = 0.6
@@ -352,20 +351,19 @@ def _period(first: dt.date, last: dt.date) -> str:
 
 def _draw_events(panel: Panel, events: list[dict], labelled: list[str]) -> tuple[list[str], list[str]]:
     """One panel's events (those whose period meets its days, in date order): spans, markers, and
-    the labels of those in labelled (ids, most significant first) that find a place. Returns the marks' SVG and the labels' SVG, which is
-    drawn last, above every panel."""
+    the labels of those in labelled (ids, most significant first) that find a place. Returns the
+    marks' SVG and the labels' SVG, which is drawn last, above every panel."""
     shown = [e for e in events if e["start"] <= panel.last and e["end"] >= panel.first]
-    extents, centres = [], []
+    bars, extents = [], []
     for e in shown:
-        x0, x1 = panel.x(max(e["start"], panel.first)), panel.x(min(e["end"] + dt.timedelta(days=1), panel.last))
-        if e["precision"] == "day":
-            x0 = x1 = panel.x(e["start"])
+        x0 = panel.x(max(e["start"], panel.first))
+        x1 = x0 if e["precision"] == "day" else panel.x(min(e["end"] + dt.timedelta(days=1), panel.last))
+        bars.append((x0, x1))
         extents.append((x0 - RADIUS, max(x1, x0 + RADIUS)))
-        centres.append((x0, x1, x0))
     offsets = stack(extents, [e["level"] for e in shown])
-    marks = [(centre, panel.y(e["level"]) + offset) for (_, _, centre), e, offset in zip(centres, shown, offsets)]
+    marks = [(x0, panel.y(e["level"]) + offset) for (x0, _), e, offset in zip(bars, shown, offsets)]
     spans, dots = [], []
-    for (x0, x1, _), (x, y), e in zip(centres, marks, shown):
+    for (x0, x1), (x, y), e in zip(bars, marks, shown):
         colour = CATEGORY_COLOURS[e["category"]]
         if e["precision"] != "day":
             spans.append(
