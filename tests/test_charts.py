@@ -205,11 +205,12 @@ def assert_labels_apart(svg: str) -> int:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(EVENT, min_size=1, max_size=60), st.sampled_from([WIDTH, NARROW]))
-def test_labels_never_overlap_one_another_or_a_marker(rows, width):
+@given(st.lists(EVENT, min_size=1, max_size=60), st.sampled_from([(WIDTH, False), (NARROW, False), (WIDTH, True)]))
+def test_labels_never_overlap_one_another_or_a_marker(rows, layout):
     first_day = {"day": lambda d: d, "month": lambda d: d.replace(day=1), "year": lambda d: d.replace(month=1, day=1)}
     frame = table([(first_day[p](d).isoformat(), p, e, c) for d, p, e, c, _ in rows], [label for *_, label in rows])
-    assert_labels_apart(timeline_svg(frame, dt.date(2020, 12, 31), "T", width))
+    width, beside = layout
+    assert_labels_apart(timeline_svg(frame, dt.date(2020, 12, 31), "T", width, beside=beside))
 
 
 def test_labels_stay_apart_on_synthetic_datasets():
