@@ -104,6 +104,7 @@ def event_rows(events: pd.DataFrame, actors: pd.DataFrame, cites: dict[str, dict
             "date": display_date(e["date"], e["date_precision"]),
             "iso": e["date"],
             "title": e["title"],
+            "label": e["label"],
             "summary": e["summary"],
             "actors": [names[a] for a in id_list(e["actors"])],
             "category": e["category"],
@@ -220,6 +221,7 @@ def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
             for row in scoring.by_forecaster(who[who["who"].isin(busiest)])
         ],
         "forecaster_count": len(counts),
+        "calibration_minimum": scoring.MIN_SCORED,
         "calibration": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in scoring.calibration(who)],
     }
 
@@ -275,15 +277,22 @@ def source_rows(sources: pd.DataFrame) -> list[dict]:
     ]
 
 
+def by_significance(events: pd.DataFrame) -> np.ndarray:
+    """The events' positions, most significant first: the largest escalations and de-escalations,
+    then the latest; ties keep the events' own order (lexsort is stable).
+
+    The one ranking of events: which a briefing shows, and which its timeline labels."""
+    return np.lexsort((-events["start"].to_numpy().astype("int64"), -events["escalation"].abs().to_numpy()))
+
+
 def significant_events(events: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """At most limit events, oldest first: the largest escalations and de-escalations, then the latest.
+    """At most limit events, oldest first: the most significant (by_significance).
 
     events are in events_as_of's order (start, then id), which a stable sort keeps among ties.
     """
     if len(events) <= limit:
         return events
-    by_size_then_latest = np.lexsort((-events["start"].to_numpy().astype("int64"), -events["escalation"].abs().to_numpy()))
-    return events.iloc[np.sort(by_size_then_latest[:limit])].reset_index(drop=True)
+    return events.iloc[np.sort(by_significance(events)[:limit])].reset_index(drop=True)
 
 
 def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> pd.DataFrame:
