@@ -16,7 +16,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from briefing import citations, provenance, webfonts
+from briefing import citations, glossary, provenance, webfonts
 from briefing.stage import read_json, stage, write_text
 
 FOLLOWABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
@@ -123,13 +123,19 @@ def inlined(css: str, script: str) -> dict[str, Markup | str]:
 def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, str], fonts: list[str]) -> str:
     """One document as HTML, its screen stylesheet and script inlined. Charts are our own escaped SVG, so they go in as markup.
 
-    fonts: the font files whose glyphs for the page's characters it carries (a page published
-    as HTML); its characters are known once it is rendered, so it is rendered again with them."""
+    A context with a glossary lists the terms the document uses: it is rendered once without
+    them, and the terms its text holds are found there (briefing.glossary), so that the glossary
+    itself uses no term. fonts: the font files whose glyphs for the page's characters it carries (a
+    page published as HTML); its characters are known once it is rendered, so it is rendered
+    again with them."""
     narrative = {name: markdown(text, context["citations"]) for name, text in context["narrative"].items()}
     page = environment(template.parent).get_template(template.name)
     values = context | {"narrative_html": narrative, "charts": {k: Markup(v) for k, v in charts.items()}}
     css = stylesheet.read_text(encoding="utf-8")
     script = (template.parent / SCRIPT).read_text(encoding="utf-8")
+    if "glossary" in context:
+        unlisted = page.render(**values | {"glossary": []}, **inlined(css, script))
+        values["glossary"] = glossary.used(context["glossary"], glossary.body_text(unlisted))
     text = page.render(**values, **inlined(css, script))
     return page.render(**values, **inlined(webfonts.stylesheet(text, fonts) + css, script)) if fonts else text
 
