@@ -3,6 +3,7 @@ the section every briefing shows."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -98,10 +99,11 @@ def test_used_keeps_the_glossarys_order_and_leaves_out_the_terms_not_used():
 def test_the_text_measured_is_what_a_reader_sees_of_the_body():
     page = (
         "<html><head><title>ICBM</title><style>.CTBTO{}</style></head>"
-        "<body><script>var KCNA = 1;</script><p>An <em>SLBM</em> &amp; a <span title='NLL'>DMZ</span> post</p></body></html>"
+        "<body><script>var KCNA = 1;</script><p>An <em>SLBM</em> &amp; a <span title='NLL'>DMZ</span> post</p>"
+        '<section class="chapter" id="glossary"><dl><dt>KPA</dt><dd>An army.</dd></dl></section></body></html>'
     )
     text = glossary.body_text(page)
-    found = [t for t in ("ICBM", "CTBTO", "KCNA", "SLBM", "NLL", "DMZ") if uses(t, text)]
+    found = [t for t in ("ICBM", "CTBTO", "KCNA", "SLBM", "NLL", "DMZ", "KPA") if uses(t, text)]
     assert found == ["SLBM", "DMZ"]
     assert "&" in text and "&amp;" not in text
 
@@ -214,3 +216,11 @@ def test_the_pdf_has_the_glossary_before_the_method(built):
     assert glossary_at < body.index("About this briefing")
     assert "ICBM Intercontinental ballistic missile" in re.sub(r"\s+", " ", body[glossary_at:])
     assert "Estimative language" in body and "Brier score" in body  # the method's scale, and the track record
+
+
+def test_the_quick_search_finds_what_the_pattern_finds_everywhere(built):
+    for report in ("korea-2020-06", "korea-2020-12", "korea-retrospective"):
+        context = json.loads((built / f"build/{report}/context.json").read_text(encoding="utf-8"))
+        text = glossary.body_text((built / f"reports/{report}/briefing.html").read_text(encoding="utf-8"))
+        everywhere = [entry for entry in context["glossary"] if glossary.pattern(entry["term"], entry["forms"]).search(text)]
+        assert glossary.used(context["glossary"], text) == everywhere
