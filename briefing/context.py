@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import citations, languages, marking, provenance, scoring
+from briefing import citations, glossary, languages, marking, provenance, scoring
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.schema import ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
@@ -357,6 +357,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
         "sources": source_list,
         "summary_sources": [row for row in source_list if row["id"] in summary_cites],
+        "glossary": glossary.entries(tables["glossary"]),
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),

@@ -23,6 +23,7 @@ SECTIONS = [
     "Forecasts",
     "Competing explanations",
     "Sources and their reliability",
+    "Glossary",
     "About this briefing",
 ]
 
@@ -147,7 +148,7 @@ class Links(HTMLParser):
 def test_html_has_every_section_and_every_link_resolves(built):
     parser = Links()
     parser.feed((built / "reports/korea-2020-06/briefing.html").read_text(encoding="utf-8"))
-    for section_id in ("bottom-line", "key-judgments", "timeline", "motives", "forecasts", "explanations", "sources", "method"):
+    for section_id in ("bottom-line", "key-judgments", "timeline", "motives", "forecasts", "explanations", "sources", "glossary", "method"):
         assert section_id in parser.ids
     assert parser.hrefs and all(h[1:] in parser.ids for h in parser.hrefs)
     assert parser.external == []  # self-contained: nothing is fetched
