@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from briefing import html
+from briefing import html, marking
 from briefing.context import asserters, display_date, edition_view, ranked_forecasts, source_rows, with_outcomes
 from briefing.stage import read_dataset, stage, write_text
 from briefing.tables import id_list, records
@@ -72,6 +72,7 @@ def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) ->
             "issuer": issuer,
             "keywords": report.get("keywords", []),
             "subtitle": report.get("subtitle", ""),
+            "marking": marking.described(report["marking"]),
         },
         "narrative": {},
         "citations": {},

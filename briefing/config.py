@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from briefing import documents
+from briefing import documents, marking
 from briefing.dates import impossible, parse_date
 from briefing.problems import PROBLEMS, DataError, Problem, shown
 from briefing.rules import SLUG
@@ -167,6 +167,8 @@ def plain_problems(config: dict, root: Path) -> Iterator[tuple[tuple, str]]:
     def setting(path: tuple, message: str) -> tuple[tuple, str]:
         return path, f"{_at(path)}{message}"
 
+    if isinstance(config.get("marking"), str) and (wrong := marking.problem(config["marking"])):
+        yield setting(("marking",), wrong)
     reports = config.get("reports")
     if not reports:
         yield setting(("reports",), "is missing or empty; list at least one report (see README, 'Adding a report')")
@@ -181,6 +183,8 @@ def plain_problems(config: dict, root: Path) -> Iterator[tuple[tuple, str]]:
         for key in REQUIRED_SETTINGS:
             if not str(report.get(key) or "").strip():
                 yield setting((*where, key), "is missing; every report needs it")
+        if isinstance(report.get("marking"), str) and (wrong := marking.problem(report["marking"])):
+            yield setting((*where, "marking"), wrong)
         report_id = str(report.get("id") or "")
         if report_id and not SLUG.fullmatch(report_id):
             yield setting(
@@ -366,6 +370,13 @@ def exit_on_problems(problems: list[Problem]) -> None:
 def report_settings(report: dict) -> str:
     """A report's settings as one JSON argument; as a rule's params, a change reruns the rule."""
     return json.dumps(report, sort_keys=True, ensure_ascii=False)
+
+
+def with_markings(config: dict) -> list[dict]:
+    """The reports' settings, each with the handling mark it carries (its own, else the one for
+    every report, which the schema's default gives when config.yaml names none). Resolved here,
+    once, so a report's context, annex and carried config.yaml all hold the mark it was built with."""
+    return [report | {"marking": marking.resolved(report, config["marking"])} for report in config["reports"]]
 
 
 def previous_editions(reports: list[dict]) -> dict[str, str | None]:

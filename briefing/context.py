@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import citations, languages, provenance, scoring
+from briefing import citations, glossary, languages, marking, provenance, scoring
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.schema import CREDIBILITY_GRADES, ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
@@ -106,6 +106,7 @@ def event_rows(events: pd.DataFrame, actors: pd.DataFrame, cites: dict[str, dict
             "date": display_date(e["date"], e["date_precision"]),
             "iso": e["date"],
             "title": e["title"],
+            "label": e["label"],
             "summary": e["summary"],
             "actors": [names[a] for a in id_list(e["actors"])],
             "category": e["category"],
@@ -165,8 +166,17 @@ def with_outcomes(forecasts: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFra
     return merged
 
 
+TOP_FORECASTS = 3
+"""How many open forecasts the one-page summary shows at most."""
+
+
 def ranked_forecasts(forecasts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Forecasts, most consequential first: still open, then impact, probability, nearest horizon."""
+    """Forecasts, most consequential first: still open, then impact, probability, nearest horizon.
+
+    A forecast is still open (settled False) while no outcome is known on the as-of date and its
+    horizon has not passed. One past its horizon with no outcome yet is awaiting resolution: what
+    it asked about is decided, so it is no longer a forecast of what comes next.
+    """
     ranked = forecasts.assign(
         rank=[IMPACTS.index(i) for i in forecasts["impact"]],
         settled=(forecasts["outcome"] != "open") | (forecasts["horizon"] < as_of.isoformat()),
@@ -189,6 +199,7 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
             "criteria": f["resolution_criteria"],
             "impact": f["impact"],
             "horizon_passed": bool(start_of(f["horizon"]) < as_of),
+            "open": not f["settled"],
             "outcome": f["outcome"],
             "resolved_on": display_date(f["outcome_resolved_on"]) if f["outcome_resolved_on"] else "",
             "outcome_note": f["outcome_note"],
@@ -214,6 +225,7 @@ def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
             for row in scoring.by_forecaster(who[who["who"].isin(busiest)])
         ],
         "forecaster_count": len(counts),
+        "calibration_minimum": scoring.MIN_SCORED,
         "calibration": [{k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()} for row in scoring.calibration(who)],
     }
 
@@ -271,15 +283,22 @@ def source_rows(sources: pd.DataFrame) -> list[dict]:
     ]
 
 
+def by_significance(events: pd.DataFrame) -> np.ndarray:
+    """The events' positions, most significant first: the largest escalations and de-escalations,
+    then the latest; ties keep the events' own order (lexsort is stable).
+
+    The one ranking of events: which a briefing shows, and which its timeline labels."""
+    return np.lexsort((-events["start"].to_numpy().astype("int64"), -events["escalation"].abs().to_numpy()))
+
+
 def significant_events(events: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """At most limit events, oldest first: the largest escalations and de-escalations, then the latest.
+    """At most limit events, oldest first: the most significant (by_significance).
 
     events are in events_as_of's order (start, then id), which a stable sort keeps among ties.
     """
     if len(events) <= limit:
         return events
-    by_size_then_latest = np.lexsort((-events["start"].to_numpy().astype("int64"), -events["escalation"].abs().to_numpy()))
-    return events.iloc[np.sort(by_size_then_latest[:limit])].reset_index(drop=True)
+    return events.iloc[np.sort(by_significance(events)[:limit])].reset_index(drop=True)
 
 
 def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> pd.DataFrame:
@@ -304,7 +323,8 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     )
     shown_events = significant_events(events, caps["events"])
     shown_motives = latest_motives(motives, sources, caps["motives"])
-    shown_forecasts = ranked_forecasts(forecasts, as_of).head(caps["forecasts"])
+    ranked = ranked_forecasts(forecasts, as_of)
+    shown_forecasts = ranked.head(caps["forecasts"])
     cited = (
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
@@ -316,8 +336,9 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     groups = motives_by_actor(shown_motives, tables, sources, cites)
     forecast_list = forecast_rows(shown_forecasts, cites, as_of)
     source_list = source_rows(listed)
+    top_forecasts = [f for f in forecast_list if f["open"]][:TOP_FORECASTS]  # open ones rank first, so the cap keeps them
     summary_cites = citations.cited_keys(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
-        f["citation"]["id"] for f in forecast_list[:3]
+        f["citation"]["id"] for f in top_forecasts
     }
     return {
         "report": {
@@ -330,13 +351,14 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "issuer": issuer,
             "keywords": report.get("keywords", []),
             "annex": bool(report.get("annex", False)),
+            "marking": marking.described(report["marking"]),
         },
         "narrative": narrative,
         "citations": cites,
         "events": event_rows(shown_events, tables["actors"], cites),
         "actors": groups,
         "forecasts": forecast_list,
-        "top_forecasts": forecast_list[:3],
+        "top_forecasts": top_forecasts,
         "ledger": ledger(forecasts, caps["analysts"]),
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
         "sources": source_list,
@@ -345,11 +367,13 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "reliability": [{"grade": g, "label": label} for g, label in RELIABILITY_GRADES.items()],
             "credibility": [{"grade": g, "label": label} for g, label in CREDIBILITY_GRADES.items()],
         },
+        "glossary": glossary.entries(tables["glossary"]),
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),
             "motives": len(motives),
             "forecasts": len(forecasts),
+            "open_forecasts": int((~ranked["settled"]).sum()),
             "sources": len(sources),
             "actors": len(groups),
         },

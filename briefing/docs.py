@@ -75,8 +75,10 @@ def _meaning(field: dict, column: Column, key: str, filenames: dict[str, str], c
 def _rule(field: dict, column: Column, key: str, filenames: dict[str, str], cap: int) -> list[str]:
     """What a column's cells hold, in words, clause by clause."""
     unique = column.name == key
-    if column.is_list:
+    if column.is_list and column.references:
         rule = [f"`{field['delimiter']}`-list of ids in {filenames[column.references]}"]
+    elif column.is_list:
+        rule = [f"`{field['delimiter']}`-list"]
     elif column.references:
         others = "".join(
             f", or `{value}`" + (f": {label}" if label else "") for value, label in labelled(field.get("missingValues", [])) if value

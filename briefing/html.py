@@ -16,7 +16,7 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from briefing import citations, provenance, webfonts
+from briefing import citations, glossary, provenance, webfonts
 from briefing.stage import read_json, stage, write_text
 
 FOLLOWABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
@@ -135,15 +135,22 @@ def inlined(css: str, script: str) -> dict[str, Markup | str]:
 def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, str], fonts: list[str]) -> str:
     """One document as HTML, its screen stylesheet and script inlined. Charts are our own escaped SVG, so they go in as markup.
 
-    fonts: the font files whose glyphs for the page's characters it carries (a page published
-    as HTML); its characters are known once it is rendered, so it is rendered again with them."""
+    fonts: the font files whose glyphs for the page's characters it carries (a page published as
+    HTML). A context with a glossary lists only the terms the document uses. Both are known once
+    it is rendered, so it is rendered first with every term of the glossary (whose section is
+    then left out of the text searched for terms, briefing.glossary), and again with the terms
+    found and the fonts' glyphs for that first page's characters, a few more than it keeps."""
     narrative = {name: markdown(text, context["citations"]) for name, text in context["narrative"].items()}
     page = environment(template.parent).get_template(template.name)
     values = context | {"narrative_html": narrative, "charts": {k: Markup(v) for k, v in charts.items()}}
     css = stylesheet.read_text(encoding="utf-8")
     script = (template.parent / SCRIPT).read_text(encoding="utf-8")
     text = page.render(**values, **inlined(css, script))
-    return page.render(**values, **inlined(webfonts.stylesheet(text, fonts) + css, script)) if fonts else text
+    if "glossary" not in context and not fonts:
+        return text
+    if "glossary" in context:
+        values["glossary"] = glossary.used(context["glossary"], glossary.body_text(text))
+    return page.render(**values, **inlined((webfonts.stylesheet(text, fonts) if fonts else "") + css, script))
 
 
 @stage

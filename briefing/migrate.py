@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from briefing.schema import TABLES_BY_NAME
 from briefing.stage import write_text
 from briefing.tables import csv_text, decode
 
@@ -40,6 +41,17 @@ def add_column(path: Path, name: str, after: str | None = None, fill: str = "") 
     return [f"{path}: added column '{name}'" + (" (each row's cell is empty: fill it in)" if not fill else "")]
 
 
+def add_glossary(project: Path, reports: list[dict]) -> list[str]:
+    """Issue 14 added the glossary table (data/glossary.csv): a project without it gets the file
+    with its header and no rows, which builds as it did, with no glossary. Only analysts can write
+    the terms and what they mean; every briefing then lists those its text uses."""
+    path = project / "data" / TABLES_BY_NAME["glossary"].filename
+    if path.exists():
+        return []
+    write_text(path, csv_text([TABLES_BY_NAME["glossary"].column_names]))
+    return [f"{path}: created with its header and no terms (add the abbreviations and terms of art your briefings use)"]
+
+
 def add_credibility(project: Path, reports: list[dict]) -> list[str]:
     """Issue 14: events and motives are graded for the credibility of their information (1-6),
     beside their sources. Only the analyst can judge it, so each cell is left empty; 6 ("truth
@@ -49,7 +61,7 @@ def add_credibility(project: Path, reports: list[dict]) -> list[str]:
     return [line for name, after in placed.items() if (data / name).is_file() for line in add_column(data / name, "credibility", after)]
 
 
-STEPS: tuple[Step, ...] = (add_credibility,)
+STEPS: tuple[Step, ...] = (add_glossary, add_credibility)
 """Every change of the data model since the first release, oldest first."""
 
 

@@ -492,11 +492,32 @@ def accessed_with_url(rows: pd.DataFrame, table: Table, around: Around) -> Itera
     )
 
 
+def terms_differ_beyond_case(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """Two terms of the glossary are not one term written in two cases (ICBM, Icbm): a reader
+    would find it listed twice. (The same term written twice is unique_keys' to report.)"""
+    terms = rows["term"]
+    folded = terms.str.casefold()
+    first = ~folded.duplicated(keep="first")
+    first_of = dict(zip(folded[first].tolist(), zip(terms[first].tolist(), terms.index[first])))
+    variants = terms[~first & ~terms.duplicated(keep="first") & (terms != "")]
+    yield Found(
+        "term",
+        _say(
+            lambda term: (
+                f"{shown(term)} differs from {shown(first_of[term.casefold()][0])} on line {first_of[term.casefold()][1]} "
+                "only in case; each term has one row (keep one)"
+            ),
+            variants,
+        ),
+    )
+
+
 ROW_RULES: dict[str, list[RowRule]] = {
     "forecasts": [probability_bands, horizons],
     "outcomes": [dated_while_open, resolved_without_date, resolved_without_citation, resolved_before_made],
     "motives": [quote_lengths, verbatim_quotes],
     "sources": [archive_files, accessed_with_url],
+    "glossary": [terms_differ_beyond_case],
 }
 """The row rules of each table, besides those every table has (row_rules)."""
 

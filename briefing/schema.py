@@ -124,7 +124,9 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
     elif "categories" in field:
         kind = "enum"
     else:
-        kind = {"string": "text", "date": "day", "integer": "integer", "number": "probability", "boolean": "yesno"}[field["type"]]
+        # a list here is of text (the glossary's forms): a list of ids has a reference or the id pattern
+        kinds = {"string": "text", "list": "text", "date": "day", "integer": "integer", "number": "probability", "boolean": "yesno"}
+        kind = kinds[field["type"]]
     return Column(
         name=field["name"],
         kind=kind,

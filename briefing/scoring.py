@@ -9,6 +9,7 @@ ambiguous ones are counted and left out.
 from __future__ import annotations
 
 import math
+from itertools import count
 
 import pandas as pd
 
@@ -18,6 +19,29 @@ BASELINE = 0.25
 """Brier score of always answering 50%, whatever happens."""
 
 CALIBRATION_BINS = 5
+
+Z95 = 1.959963984540054
+"""The normal quantile of a two-sided 95% interval."""
+
+
+def wilson(observed: float, n: int) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion observed in n trials: where the true rate of
+    a group of forecasts may lie (unlike the normal approximation it stays within 0-1 and is
+    honest for small n and for 0% and 100%)."""
+    spread = Z95 * math.sqrt(observed * (1 - observed) / n + Z95**2 / (4 * n * n))
+    centre = observed + Z95**2 / (2 * n)
+    return (centre - spread) / (1 + Z95**2 / n), (centre + spread) / (1 + Z95**2 / n)
+
+
+def _wilson_width(n: int) -> float:
+    low, high = wilson(0.5, n)
+    return high - low
+
+
+MIN_SCORED = next(n for n in count(1) if _wilson_width(n) < 0.5)
+"""Fewer scored forecasts than this (12) are too few to judge calibration by: even all of them in
+one group, coming true half the time, leave a 95% interval wider than half the scale, so no
+miscalibration could be told from chance."""
 
 
 def brier(probability: float, outcome: str) -> float | None:

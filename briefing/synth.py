@@ -1,8 +1,9 @@
 """Synthetic data of any size with the shape of a real dataset, for benchmarks and scale tests.
 
 Scale 1 has about the row counts of a small real crisis file (100 events, 40 motives, 20
-forecasts, ...); scale N has N times as many of every table. The same scale and seed give
-the same bytes. Every row is valid: the pipeline builds from it with no problems.
+forecasts, ...); scale N has N times as many of every table but the glossary, whose few terms
+stay. The same scale and seed give the same bytes. Every row is valid: the pipeline builds
+from it with no problems.
 """
 
 from __future__ import annotations
@@ -135,6 +136,9 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "note": "",
         }
     )
+    # Half the events have a chart label (the title's first three words), half leave it to the title.
+    short = [" ".join(title.split()[:3]) if i % 2 == 0 else "" for i, title in enumerate(tables["events"]["title"])]
+    tables["events"] = tables["events"].assign(label=short)
     tables["motives"] = pd.DataFrame(
         {
             "id": _ids("motive", n["motives"]),
@@ -183,7 +187,18 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "citation": [f"Public record, {h}" if o != "open" else "" for h, o in zip(horizon, outcome)],
         }
     )
+    tables["glossary"] = pd.DataFrame(GLOSSARY, columns=["term", "definition", "forms"])
     return {t.name: tables[t.name][t.column_names] for t in TABLES}
+
+
+GLOSSARY = [
+    ("Brier score", "The score of a resolved forecast, (p − o)²: 0 is perfect, always answering 50% scores 0.25.", ""),
+    ("hotline", "A direct line between the two sides' officials, kept open for crises.", ""),
+    ("liaison office", "An office where officials of both sides work side by side.", "liaison"),
+    ("NLL", "Northern Limit Line: a disputed sea boundary (no synthetic text uses it, so no briefing lists it).", ""),
+]
+"""A few terms, not scaled: a glossary grows with a desk's vocabulary, not with its events. Two
+are words of the synthetic text, one the template's own, one no briefing uses."""
 
 
 NARRATIVE = {

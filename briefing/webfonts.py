@@ -94,12 +94,24 @@ def woff2(font_file: bytes, characters: frozenset[int]) -> bytes:
     options.hinting = False
     font = subset.load_font(io.BytesIO(font_file), options, dontLoadGlyphNames=True)
     font.recalcTimestamp = False  # keep the file's own head.modified: same input, same bytes
+    names = font["name"]
+    del font["name"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(characters))
     subsetter.subset(font)
+    font["name"] = kept_names(names, options)
     out = io.BytesIO()
     subset.save_font(font, out, options)
     return out.getvalue()
+
+
+def kept_names(names, options: subset.Options):
+    """The name table as the subsetter would keep it (the default name ids, Unicode records, the
+    default languages), pruned here rather than by the subsetter: to find names that layout
+    features point at, it walks every GSUB and GPOS record, two fifths of the time a cut takes.
+    A web font needs no feature's UI name, and the bytes come out the same for the shipped fonts."""
+    names.names = [n for n in names.names if n.nameID in options.name_IDs and n.isUnicode() and n.langID in options.name_languages]
+    return names
 
 
 def font_face(f: Face, data: bytes) -> str:

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import briefing.documents
 from briefing.config import exit_on_problems, files_outside, previous_editions
-from briefing.config import report_settings
+from briefing.config import report_settings, with_markings
 from briefing.provenance import content_digest, pipeline_commit, pipeline_files
 from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES_BY_NAME
 from briefing.stage import end_of_run
 
-REPORTS = {report["id"]: report for report in config["reports"]}
+# Each report's settings hold its handling mark, resolved once (briefing.config.with_markings).
+REPORTS = {report["id"]: report for report in with_markings(config)}
 PREVIOUS = previous_editions(config["reports"])
 DOCUMENT = briefing.documents.BY_NAME
 # A params value: a new commit of the pipeline's code reruns the manifests that record it.

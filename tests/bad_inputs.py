@@ -353,7 +353,7 @@ def unknown_key(lines: list[str]) -> str:
     lines.insert(second + 1, "    classification: secret")
     return (
         f"config.yaml:{second + 2}: reports[2]: unknown key 'classification'"
-        " (allowed: id, title, subtitle, as_of, edition, template, narrative, series, annex, keywords)"
+        " (allowed: id, title, subtitle, as_of, edition, template, narrative, series, annex, keywords, marking)"
     )
 
 

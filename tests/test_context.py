@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from helpers import set_cell
+from helpers import rows, set_cell, write_rows
 
 from briefing.context import build_context, display_date, events_as_of, explanation_matrix, significant_events
 from briefing.validate import load_dataset
 
-REPORT = {"id": "test", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused"}
+REPORT = {"id": "test", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused", "marking": "TLP:CLEAR"}
 NARRATIVE = {"bottom_line": "BLUF", "key_judgments": "- KJ"}
 CAPS = {"events": 100, "motives": 60, "forecasts": 40, "analysts": 12}
 
@@ -107,6 +107,24 @@ def test_forecasts_still_open_come_first_then_by_impact(tables):
 def test_top_forecasts_are_the_three_most_consequential(tables):
     shown = context(tables)
     assert shown["top_forecasts"] == shown["forecasts"][:3]
+
+
+def test_the_summary_lists_only_open_forecasts_when_fewer_than_three_are_open(data_dir):
+    """Every forecast but two reaches its horizon the day it is made: the summary shows those two, no resolved one."""
+    forecasts = rows(data_dir / "forecasts.csv")
+    resolved = {o["forecast"] for o in rows(data_dir / "outcomes.csv") if o["resolved_on"] <= REPORT["as_of"]}
+    kept = [f["id"] for f in forecasts if f["made_on"] <= REPORT["as_of"] < f["horizon"] and f["id"] not in resolved][:2]
+    write_rows(data_dir / "forecasts.csv", [f if f["id"] in kept else f | {"horizon": f["made_on"]} for f in forecasts])
+    shown = context(load_dataset(data_dir))
+    assert len(kept) == 2 and sorted(f["id"] for f in shown["top_forecasts"]) == sorted(kept)
+    assert all(f["outcome"] == "open" and not f["horizon_passed"] for f in shown["top_forecasts"])
+    assert shown["counts"]["open_forecasts"] == 2 < len(shown["forecasts"])
+
+
+def test_the_summary_lists_no_forecast_when_none_is_open(tables):
+    shown = context(tables, as_of="2030-01-01")
+    assert shown["top_forecasts"] == [] and shown["counts"]["open_forecasts"] == 0
+    assert any(f["outcome"] != "open" for f in shown["forecasts"])  # resolved ones exist, and are not listed
 
 
 def test_forecast_shows_words_and_number(data_dir):

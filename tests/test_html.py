@@ -78,7 +78,7 @@ def test_the_policy_allows_exactly_the_inlined_style_and_script_by_their_digest(
     )
     stylesheet = tmp_path / "screen.css"
     stylesheet.write_text('p::before { content: "«"; }\n', encoding="utf-8")
-    report = {"title": "T", "issuer": "I", "subtitle": "", "as_of_display": "1 June 2020", "keywords": []}
+    report = {"title": "T", "issuer": "I", "subtitle": "", "as_of_display": "1 June 2020", "keywords": [], "marking": {"text": "TLP:CLEAR"}}
     fonts = [str(ROOT / "templates/fonts/IBMPlexSans-Regular.ttf")]  # its @font-face goes into the same <style>
     page = render(tmp_path / "page.html.j2", stylesheet, {"report": report, "narrative": {}, "citations": {}}, {}, fonts)
     policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)[1].replace("&#39;", "'")

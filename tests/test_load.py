@@ -664,12 +664,13 @@ def test_each_schema_problem_of_the_settings_is_one_line_at_its_line(tmp_path):
         f"config.yaml:{line['    series: Korea']}: reports[1].series: 'Korea' is not a slug (use lowercase letters, digits and hyphens)",
         f"config.yaml:{line['    annex: maybe']}: reports[1].annex: 'maybe' is not true or false; write true or false",
         f"config.yaml:{line['    tittle: x']}: reports[1]: unknown key 'tittle'; did you mean 'title'?"
-        " (allowed: id, title, subtitle, as_of, edition, template, narrative, series, annex, keywords)",
+        " (allowed: id, title, subtitle, as_of, edition, template, narrative, series, annex, keywords, marking)",
     ]
 
 
 def test_a_setting_the_plain_check_names_is_not_named_again_by_the_schema(tmp_path):
     found = settings_problems(tmp_path, lambda text: text.replace("  - id: korea-2020-06\n", "  - id: Korea/2020\n", 1))
+    line = (ROOT / "config.yaml").read_text(encoding="utf-8").splitlines().index("  - id: korea-2020-06") + 1
     assert found == [
-        "config.yaml:19: reports[1].id: 'Korea/2020' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
+        f"config.yaml:{line}: reports[1].id: 'Korea/2020' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
     ]

@@ -23,6 +23,7 @@ SECTIONS = [
     "Forecasts",
     "Competing explanations",
     "Sources and their reliability",
+    "Glossary",
     "About this briefing",
 ]
 
@@ -124,7 +125,7 @@ def test_summary_is_exactly_one_page_with_its_parts(built):
     reader = pdf(built, "summary.pdf")
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    for part in ("Bottom line", "Key judgments", "Most consequential forecasts", "Timeline of events", "Escalation"):
+    for part in ("Bottom line", "Key judgments", "Most consequential open forecasts", "Timeline of events", "Escalation"):
         assert part in text
 
 
@@ -147,7 +148,7 @@ class Links(HTMLParser):
 def test_html_has_every_section_and_every_link_resolves(built):
     parser = Links()
     parser.feed((built / "reports/korea-2020-06/briefing.html").read_text(encoding="utf-8"))
-    for section_id in ("bottom-line", "key-judgments", "timeline", "motives", "forecasts", "explanations", "sources", "method"):
+    for section_id in ("bottom-line", "key-judgments", "timeline", "motives", "forecasts", "explanations", "sources", "glossary", "method"):
         assert section_id in parser.ids
     assert parser.hrefs and all(h[1:] in parser.ids for h in parser.hrefs)
     assert parser.external == []  # self-contained: nothing is fetched
@@ -249,6 +250,39 @@ def test_the_retrospective_ledger_lists_every_forecast_with_outcome_and_brier(bu
 def test_the_first_edition_says_it_is_the_first(built):
     text = text_of(pdf(built, "briefing.pdf", "korea-2020-06"))
     assert "This is the first edition of this briefing" in text
+
+
+def bookmarked_pages(reader: PdfReader) -> dict[str, int]:
+    """The page (from 1) each top-level bookmark points to, by its title."""
+    return {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline if not isinstance(item, list)}
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_the_bottom_line_and_key_judgments_come_by_page_3_before_what_changed(built, index):
+    """Cover, contents, then the bottom line and key judgments: in every edition, whatever changed since the last."""
+    reports = report_ids(built)
+    if index >= len(reports):
+        pytest.skip("fewer reports configured")
+    pages = bookmarked_pages(pdf(built, "briefing.pdf", reports[index]))
+    assert pages["Bottom line"] <= pages["Key judgments"] <= 3, pages
+    assert pages["Key judgments"] <= pages.get("Since the previous edition", 3) < pages["Timeline of events"]
+
+
+def test_the_first_editions_note_is_one_line_on_the_key_judgments_page(built):
+    reader = pdf(built, "briefing.pdf", "korea-2020-06")
+    page = reader.pages[bookmarked_pages(reader)["Key judgments"] - 1].extract_text()
+    assert [line for line in page.splitlines() if "first edition" in line] == [
+        "This is the first edition of this briefing; later editions list here what changed since the one before."
+    ]
+    assert "Since the previous edition" not in text_of(reader)
+
+
+def test_the_html_puts_the_bottom_line_and_key_judgments_before_anything_else(built):
+    for report in report_ids(built):
+        main = (built / "reports" / report / "briefing.html").read_text(encoding="utf-8").split("<main>", 1)[1]
+        order = [main.index(f'id="{section}"') for section in ("bottom-line", "key-judgments", "changes", "timeline")]
+        assert order == sorted(order), report
+        assert "<table" not in main[: order[0]], report  # no table of resolved forecasts before the bottom line
 
 
 def test_a_later_edition_lists_what_changed_since_the_previous_one(built):

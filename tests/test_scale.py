@@ -45,6 +45,7 @@ def test_caps_bound_the_briefing_and_the_annex_lists_every_event(tmp_path):
     copy_pipeline(PIPELINE, ROOT, project)
     config = yaml.safe_load((project / "config.yaml").read_text())
     config["caps"] = {"events": 30, "motives": 20, "forecasts": 10, "analysts": 5}
+    config["marking"], config["reports"][0]["marking"] = "TLP:RED", "Internal – synthetic desk only"  # the report's own wins
     (project / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     result = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2"], cwd=project, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-4000:]
@@ -65,3 +66,6 @@ def test_caps_bound_the_briefing_and_the_annex_lists_every_event(tmp_path):
     events = synthetic_tables(2)["events"]
     assert all(title in annex for title in events["title"])  # every event, not just the 30 shown
     assert "200 events, 40 forecasts, 60 sources" in annex
+    for document in ("briefing.pdf", "summary.pdf", "annex.pdf"):
+        pages = [page.extract_text() for page in PdfReader(project / "reports/synthetic" / document).pages]
+        assert all(text.count("Internal – synthetic desk only") >= 2 and "TLP:RED" not in text for text in pages), document
