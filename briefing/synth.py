@@ -20,6 +20,8 @@ from briefing.tables import csv_text
 PER_SCALE = {"sources": 30, "actors": 15, "analysts": 10, "hypotheses": 12, "events": 100, "motives": 40, "forecasts": 20}
 START = dt.date(2017, 1, 1)
 AS_OF = dt.date(2020, 12, 31)
+REPORT = "synthetic"
+"""The one report of a synthetic project, whose key judgments the judgments table holds."""
 SPAN_DAYS = (dt.date(2020, 6, 30) - START).days
 WORDS = [
     "talks",
@@ -174,12 +176,31 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "citation": [f"Public record, {h}" if o != "open" else "" for h, o in zip(horizon, outcome)],
         }
     )
+    first, second = (source for _, source in sorted(zip(published, sources))[:2])
+    tables["judgments"] = pd.DataFrame(
+        {
+            "report": REPORT,
+            "id": ["escalation-alternates", "pressure-continues", "forecasts-scored"],
+            "headline": [
+                "Escalation and de-escalation alternate.",
+                "The pressure campaign is likely to continue at the same pace.",
+                "Forecasts are scored as they resolve.",
+            ],
+            "text": [
+                f"Each escalation has been followed by a pause [@{first}; @{second}].",
+                f"Nothing in the record points to a change of course [@{first}].",
+                "The track record below gives every score.",
+            ],
+            "confidence": ["moderate", "low", "high"],
+            "likelihood": ["", "likely", ""],
+            "change_reason": "",
+        }
+    )
     return {t.name: tables[t.name][t.column_names] for t in TABLES}
 
 
 NARRATIVE = {
     "bottom-line": "Synthetic data: the pressure campaign continues at the same pace [@{first}].\n",
-    "key-judgments": "- Escalation and de-escalation alternate [@{first}; @{second}].\n- Forecasts are scored as they resolve.\n",
 }
 
 
@@ -200,7 +221,7 @@ def write_project_data(tables: dict[str, pd.DataFrame], out: Path) -> None:
         "source_archive": "",
         "reports": [
             {
-                "id": "synthetic",
+                "id": REPORT,
                 "title": "Synthetic Crisis Briefing",
                 "subtitle": "Generated data for benchmarks",
                 "as_of": AS_OF.isoformat(),
