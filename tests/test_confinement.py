@@ -105,7 +105,7 @@ def link_narrative(project: Path, secret: Path) -> None:
 
 
 def narrative_folder(project: Path, secret: Path) -> None:
-    for part in ("bottom-line", "key-judgments"):
+    for part in ("bottom-line", "outlook"):
         shutil.copy(secret, secret.parent / f"{part}.md")
     configure(project, lambda c: c["reports"][0].update(narrative=str(secret.parent)))
 
