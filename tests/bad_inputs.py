@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from helpers import rows, set_cell, write_rows
+from helpers import keep_judgments_of, rows, set_cell, write_rows
 
 from briefing.problems import shown
 
@@ -328,6 +328,7 @@ def summary_overflows(project: Path) -> list[str]:
     Only the June report is built (the December edition carries its predecessor's narrative, so it
     would rightly be published anew); the others' files stay in reports/ as they were."""
     config(lambda c: c.update(reports=c["reports"][:1]), [])(project)
+    keep_judgments_of(project, ["korea-2020-06"])
     path = project / "data/narrative/korea-2020-06/bottom-line.md"
     path.write_text(
         path.read_text(encoding="utf-8") + "\n" + "A long paragraph that the analyst did not cut. " * 100 + "\n", encoding="utf-8"
