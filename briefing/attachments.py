@@ -29,6 +29,15 @@ def carried_config(reports: list[dict], issuer: str, caps: dict[str, int]) -> di
     }
 
 
+def carried_view(tables: dict, reports: list[dict]) -> dict:
+    """The data a briefing carries: as it stood on its as-of date (the last report's), with the key
+    judgments of the reports it carries only, so that a rebuild from them, whose settings list only
+    those reports, finds none written for a report it does not know."""
+    view = edition_view(tables, dt.date.fromisoformat(str(reports[-1]["as_of"])))
+    judgments = view["judgments"]
+    return view | {"judgments": judgments[judgments["report"].isin([report["id"] for report in reports])]}
+
+
 @stage
 def run(
     dataset: list[str],
@@ -47,7 +56,7 @@ def run(
     """
     reports = [json.loads(s) for s in settings]
     narratives = [previous_files, narrative_files] if len(reports) == 2 else [narrative_files]
-    view = edition_view(read_dataset(dataset), dt.date.fromisoformat(reports[-1]["as_of"]))
+    view = carried_view(read_dataset(dataset), reports)
     folder = Path(out)
     for table in TABLES:
         write_text(folder / "data" / table.filename, csv_text(untyped(view[table.name], table)))

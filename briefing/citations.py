@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
 from briefing.dates import display_date
-from briefing.problems import DataError, Problem, shown
+from briefing.problems import Problem, shown
 from briefing.schema import CREDIBILITY_GRADES, LIST_SEPARATOR, RELIABILITY_GRADES
 from briefing.suggest import suggestions
 
@@ -134,10 +134,3 @@ def problems(text: str, label: str, citable: set[str], sources: pd.DataFrame, as
             message = f"citation {quoted} is not a source in data/sources.csv{guess} (add it there, or fix the spelling)"
         found.append(Problem(label, citation.line, None, message))
     return found
-
-
-def check(narrative: dict[str, str], labels: dict[str, str], citable: set[str], sources: pd.DataFrame, as_of: dt.date) -> None:
-    """Raise one DataError listing every citation of every part (by part name) that the report cannot make."""
-    found = [problem for part, text in narrative.items() for problem in problems(text, labels[part], citable, sources, as_of)]
-    if found:
-        raise DataError(found)

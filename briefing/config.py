@@ -20,6 +20,8 @@ from briefing.rules import SLUG
 from briefing.schema import ID_PATTERN, NARRATIVE_PARTS
 from briefing.suggest import suggestions
 
+RETIRED_PART = "key-judgments"
+"""The narrative part data/judgments.csv replaced (briefing.migrate moves a folder's judgments there)."""
 REQUIRED_SETTINGS = ("id", "title", "as_of", "edition", "template", "narrative")
 SCHEMA = "schemas/config.schema.yaml"
 """The settings' JSON schema, relative to the project: the one source of their names, types and defaults."""
@@ -220,6 +222,12 @@ def plain_problems(config: dict, root: Path) -> Iterator[tuple[tuple, str]]:
             parts = " and ".join(f"{p}.md" for p in NARRATIVE_PARTS)
             yield setting(at, f"{shown(narrative, 200)} is not a directory (create it with {parts})")
         elif narrative:
+            if (root / narrative / f"{RETIRED_PART}.md").is_file():
+                yield setting(
+                    at,
+                    f"{shown(narrative, 200)} still holds {RETIRED_PART}.md, whose judgments are now rows of data/judgments.csv; "
+                    "run `python -m briefing migrate` to move them there",
+                )
             for part in NARRATIVE_PARTS:
                 if not (root / narrative / f"{part}.md").is_file():
                     parts = " and ".join(f"{p}.md" for p in NARRATIVE_PARTS)

@@ -13,12 +13,25 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import citations, glossary, languages, marking, provenance, scoring
+from briefing import citations, glossary, languages, marking, provenance, scoring, sourcing
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
-from briefing.schema import CREDIBILITY_GRADES, ESTIMATIVE_TERMS, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, UNATTRIBUTED
+from briefing.problems import DataError, Problem
+from briefing.schema import (
+    CONFIDENCE_LEVELS,
+    CREDIBILITY_GRADES,
+    ESTIMATIVE_TERMS,
+    IMPACTS,
+    LIST_SEPARATOR,
+    RELIABILITY_GRADES,
+    TABLES_BY_NAME,
+    UNATTRIBUTED,
+)
 from briefing.stage import read_dataset, stage, write_text
-from briefing.tables import id_list, records
+from briefing.tables import LINE, id_list, records
+
+JUDGMENTS_FILE = f"data/{TABLES_BY_NAME['judgments'].filename}"
+"""Where a report's key judgments are written, as problems name it."""
 
 
 def start_of(value: str, precision: str = "day") -> dt.date:
@@ -291,6 +304,44 @@ def by_significance(events: pd.DataFrame) -> np.ndarray:
     return np.lexsort((-events["start"].to_numpy().astype("int64"), -events["escalation"].abs().to_numpy()))
 
 
+def report_judgments(judgments: pd.DataFrame, report_id: str) -> pd.DataFrame:
+    """The report's key judgments, in the order written (the order shown). A report needs at least
+    one: its briefing leads with them."""
+    rows = judgments[judgments["report"] == report_id]
+    if rows.empty:
+        raise DataError(
+            [
+                Problem(
+                    JUDGMENTS_FILE,
+                    None,
+                    None,
+                    f"report {report_id!r} has no key judgments; add its rows (report {report_id}, then id, headline, text, confidence)",
+                )
+            ]
+        )
+    return rows
+
+
+def judgment_rows(judgments: pd.DataFrame) -> list[dict]:
+    """What the briefing shows of each key judgment: its words, its confidence with the NIC's
+    definition, its likelihood with the range it stands for, and the sources its text cites."""
+    return [
+        {
+            "id": j["id"],
+            "headline": j["headline"],
+            "text": j["text"],
+            "confidence": j["confidence"],
+            "confidence_definition": CONFIDENCE_LEVELS[j["confidence"]],
+            "likelihood": j["likelihood"],
+            "likelihood_low": round(ESTIMATIVE_TERMS[j["likelihood"]][0] * 100) if j["likelihood"] else None,
+            "likelihood_high": round(ESTIMATIVE_TERMS[j["likelihood"]][1] * 100) if j["likelihood"] else None,
+            "sources": list(dict.fromkeys(c.key for c in citations.cited(j["text"]))),
+            "change_reason": j["change_reason"],
+        }
+        for j in records(judgments)
+    ]
+
+
 def significant_events(events: pd.DataFrame, limit: int) -> pd.DataFrame:
     """At most limit events, oldest first: the most significant (by_significance).
 
@@ -325,11 +376,13 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     shown_motives = latest_motives(motives, sources, caps["motives"])
     ranked = ranked_forecasts(forecasts, as_of)
     shown_forecasts = ranked.head(caps["forecasts"])
+    judgments = judgment_rows(report_judgments(tables["judgments"], report["id"]))
     cited = (
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
         | set(shown_forecasts["source"])
         | {key for text in narrative.values() for key in citations.cited_keys(text)}
+        | {key for j in judgments for key in j["sources"]}
     )
     listed = sources[sources["id"].isin(cited)]
     cites = {s["id"]: citation(s) for s in records(listed)}
@@ -337,9 +390,11 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     forecast_list = forecast_rows(shown_forecasts, cites, as_of)
     source_list = source_rows(listed)
     top_forecasts = [f for f in forecast_list if f["open"]][:TOP_FORECASTS]  # open ones rank first, so the cap keeps them
-    summary_cites = citations.cited_keys(narrative.get("bottom_line", "") + narrative.get("key_judgments", "")) | {
-        f["citation"]["id"] for f in top_forecasts
-    }
+    summary_cites = (
+        citations.cited_keys(narrative.get("bottom_line", ""))
+        | {key for j in judgments for key in j["sources"]}
+        | {f["citation"]["id"] for f in top_forecasts}
+    )
     return {
         "report": {
             "id": report["id"],
@@ -354,6 +409,9 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "marking": marking.described(report["marking"]),
         },
         "narrative": narrative,
+        "judgments": judgments,
+        "source_summary": sourcing.source_summary(judgments, source_list),
+        "confidence_levels": [{"level": level, "definition": definition} for level, definition in CONFIDENCE_LEVELS.items()],
         "citations": cites,
         "events": event_rows(shown_events, tables["actors"], cites),
         "actors": groups,
@@ -386,6 +444,16 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     }
 
 
+def judgment_citation_problems(judgments: pd.DataFrame, citable: set[str], sources: pd.DataFrame, as_of: dt.date) -> list[Problem]:
+    """Each citation in a judgment's text that the report cannot make, named by the row's line in
+    data/judgments.csv and the column 'text', as the narrative's are by their line."""
+    return [
+        Problem(JUDGMENTS_FILE, int(line), "text", problem.message)
+        for line, text in zip(judgments[LINE].tolist(), judgments["text"].tolist())
+        for problem in citations.problems(text, JUDGMENTS_FILE, citable, sources, as_of)
+    ]
+
+
 @stage
 def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
     """The context stage: what one report shows (settings: its config entry as JSON), from the
@@ -397,5 +465,10 @@ def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: s
     # those the shown rows cite): a citation not among them is one the report cannot make.
     labels = {part: str(path) for part, path in narrative_paths(narrative_files).items()}
     citable = {source["id"] for source in built["sources"]}
-    citations.check(narrative, labels, citable, tables["sources"], dt.date.fromisoformat(str(report["as_of"])))
+    as_of = dt.date.fromisoformat(str(report["as_of"]))
+    found = judgment_citation_problems(report_judgments(tables["judgments"], report["id"]), citable, tables["sources"], as_of) + [
+        problem for part, text in narrative.items() for problem in citations.problems(text, labels[part], citable, tables["sources"], as_of)
+    ]
+    if found:
+        raise DataError(found)
     write_text(out, provenance.dumps(built))

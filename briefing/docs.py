@@ -64,7 +64,7 @@ def data_model(package: dict) -> str:
     return "\n\n".join(parts)
 
 
-def _meaning(field: dict, column: Column, key: str, filenames: dict[str, str], cap: int) -> str:
+def _meaning(field: dict, column: Column, key: tuple[str, ...], filenames: dict[str, str], cap: int) -> str:
     """One column's meaning: its description, then what its cells hold (from its type and constraints)."""
     rule = ", ".join(_rule(field, column, key, filenames, cap))
     text = column.description + (f" ({rule})" if rule else "")
@@ -72,9 +72,9 @@ def _meaning(field: dict, column: Column, key: str, filenames: dict[str, str], c
     return (text if column.required else f"{optional}: {text}").replace("|", "\\|")
 
 
-def _rule(field: dict, column: Column, key: str, filenames: dict[str, str], cap: int) -> list[str]:
+def _rule(field: dict, column: Column, key: tuple[str, ...], filenames: dict[str, str], cap: int) -> list[str]:
     """What a column's cells hold, in words, clause by clause."""
-    unique = column.name == key
+    unique = key == (column.name,)
     if column.is_list and column.references:
         rule = [f"`{field['delimiter']}`-list of ids in {filenames[column.references]}"]
     elif column.is_list:
@@ -85,7 +85,7 @@ def _rule(field: dict, column: Column, key: str, filenames: dict[str, str], cap:
         )
         rule = [f"id in {filenames[column.references]}{others}"] + (["unique"] if unique else [])
     elif column.kind == "id":
-        rule = ["unique slug" if unique else "slug"]
+        rule = ["unique slug" if unique else f"slug, unique within its {key[0]}" if column.name == key[-1] else "slug"]
     elif column.kind == "enum":
         ranges = field.get("briefing:probabilityRanges", {})
         rule = [_alternatives([_choice(value, label, ranges) for value, label in labelled(field["categories"])])]

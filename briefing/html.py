@@ -77,6 +77,12 @@ def markdown(text: str, sources: dict[str, dict]) -> Markup:
     return Markup(_markdown.render(text, {"citations": sources}))
 
 
+def inline_markdown(text: str, sources: dict[str, dict]) -> Markup:
+    """A cell's Markdown (a key judgment's text) as HTML within a paragraph: inline markup only
+    (emphasis, links, citations), so that it follows its headline in the same paragraph."""
+    return Markup(_markdown.renderInline(text, {"citations": sources}))
+
+
 def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
@@ -142,7 +148,8 @@ def render(template: Path, stylesheet: Path, context: dict, charts: dict[str, st
     found and the fonts' glyphs for that first page's characters, a few more than it keeps."""
     narrative = {name: markdown(text, context["citations"]) for name, text in context["narrative"].items()}
     page = environment(template.parent).get_template(template.name)
-    values = context | {"narrative_html": narrative, "charts": {k: Markup(v) for k, v in charts.items()}}
+    judgments = [j | {"text_html": inline_markdown(j["text"], context["citations"])} for j in context.get("judgments", [])]
+    values = context | {"narrative_html": narrative, "judgments": judgments, "charts": {k: Markup(v) for k, v in charts.items()}}
     css = stylesheet.read_text(encoding="utf-8")
     script = (template.parent / SCRIPT).read_text(encoding="utf-8")
     text = page.render(**values, **inlined(css, script))

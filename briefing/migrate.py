@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from briefing.schema import TABLES_BY_NAME
+from briefing.config import RETIRED_PART
+from briefing.narrative import read_narrative
+from briefing.schema import ESTIMATIVE_TERMS, TABLES_BY_NAME
 from briefing.stage import write_text
 from briefing.tables import csv_text, decode
 
@@ -61,7 +64,117 @@ def add_credibility(project: Path, reports: list[dict]) -> list[str]:
     return [line for name, after in placed.items() if (data / name).is_file() for line in add_column(data / name, "credibility", after)]
 
 
-STEPS: tuple[Step, ...] = (add_glossary, add_credibility)
+BULLET = re.compile(r"^[-*+] +(?P<item>.*(?:\n(?![-*+] ).*)*)", re.MULTILINE)
+"""A Markdown list item and the lines that continue it (up to the next item)."""
+HEADLINE = re.compile(r"\*\*(?P<headline>.+?)\*\*\s*(?P<text>.*)", re.DOTALL)
+"""An item as key-judgments.md wrote it: `**Headline.** text [@source]`."""
+TERMS = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ESTIMATIVE_TERMS), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+"""The estimative terms, longest first, so that 'very likely' is not read as 'likely'."""
+ID_WORDS = 5
+"""How many of a headline's words make a migrated judgment's id: short enough to type, long enough to tell apart."""
+
+
+SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "has",
+        "have",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "to",
+        "was",
+        "were",
+    ]
+)
+"""Words an id does without."""
+
+
+def slug(text: str, words: int = ID_WORDS) -> str:
+    """An id from text: its first words that say something, in lowercase ASCII letters and digits, joined by hyphens."""
+    kept = [word for word in re.findall(r"[a-z0-9]+", text.lower().replace("'", "")) if word not in SMALL_WORDS]
+    return "-".join(kept[:words]) or "judgment"
+
+
+def judgments_of(markdown: str, report: str) -> list[dict[str, str]]:
+    """The rows a key-judgments.md's bullets become: headline (the bold words, or the first
+    sentence), text (the rest, citations and all), an id from the headline (unique within the
+    report), the likelihood when the headline names exactly one estimative term, and no
+    confidence: only the analyst can give it."""
+    rows, used = [], set()
+    for match in BULLET.finditer(markdown):
+        item = " ".join(match["item"].split())
+        parts = HEADLINE.match(item)
+        headline, text = (parts["headline"].strip(), parts["text"].strip()) if parts else _first_sentence(item)
+        base = key = slug(headline)
+        number = 2
+        while key in used:
+            key, number = f"{base}-{number}", number + 1
+        used.add(key)
+        terms = {term.lower() for term in TERMS.findall(headline)}
+        rows.append(
+            {
+                "report": report,
+                "id": key,
+                "headline": headline,
+                "text": text or headline,
+                "confidence": "",
+                "likelihood": terms.pop() if len(terms) == 1 else "",
+                "change_reason": "",
+            }
+        )
+    return rows
+
+
+def _first_sentence(item: str) -> tuple[str, str]:
+    head, _, rest = item.partition(". ")
+    return (f"{head}." if rest else head), rest
+
+
+def judgments_table(project: Path, reports: list[dict]) -> list[str]:
+    """Key judgments became data (data/judgments.csv): each report's key-judgments.md is moved
+    into rows of that table, then removed. A report that already has rows there keeps them, and its
+    key-judgments.md is left for the analyst to compare and delete."""
+    table = TABLES_BY_NAME["judgments"]
+    path = project / "data" / table.filename
+    cells = read_cells(path) if path.is_file() else [table.column_names]
+    header, lines = cells[0], []
+    present = {dict(zip(header, row)).get("report") for row in cells[1:]}
+    added: list[list[str]] = []
+    for report in reports:
+        if not isinstance(report, dict) or not report.get("narrative"):
+            continue
+        old = project / str(report["narrative"]) / f"{RETIRED_PART}.md"
+        if not old.is_file():
+            continue
+        if report.get("id") in present:
+            lines.append(f"{old}: not moved: {path} already has key judgments for report {report['id']!r}; compare, then delete {old.name}")
+            continue
+        rows = judgments_of(read_narrative(old, str(old)), str(report["id"]))
+        added += [[row.get(name, "") for name in header] for row in rows]
+        old.unlink()
+        lines.append(f"{old}: moved its {len(rows)} key judgments to {path} and removed it (each row's confidence is empty: fill it in)")
+    if added or not path.is_file():
+        write_text(path, csv_text([header, *cells[1:], *added]))
+        lines.insert(0, f"{path}: {'added' if cells[1:] else 'written with'} {len(added)} key judgments")
+    return lines
+
+
+STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table)
 """Every change of the data model since the first release, oldest first."""
 
 

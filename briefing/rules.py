@@ -81,6 +81,8 @@ class Around:
     """The tables it references that could be read (their ids, and validate.REFERENCED_COLUMNS)."""
     archive: Path | None
     """The folder of archived source texts (config's source_archive), if any."""
+    reports: tuple[str, ...] | None = None
+    """The ids of the reports config.yaml lists, which a judgment's report names; None when not known."""
 
 
 CellRule = Callable[[pd.Series, Column, pd.DataFrame], pd.Series]
@@ -300,15 +302,31 @@ def cell_rules(column: Column) -> list[CellRule]:
 
 
 def unique_keys(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
-    """A table's key (its id, or the forecast an outcome resolves) is used by one row only."""
-    keys = rows[table.key]
+    """A table's key (its id, the forecast an outcome resolves, a report's judgment id) is used by one
+    row only. A key of several columns is reported in its last one, naming the others' values."""
+    *scope, last = table.key
+    keys = rows[list(table.key)].apply(tuple, axis=1) if scope else rows[last]
     seen_before = keys.duplicated(keep="first")
-    repeated = keys[seen_before & (keys != "")]
+    repeated = keys[seen_before & (rows[last] != "")]
     if repeated.empty:
         return
     first_line = dict(zip(keys[~seen_before].tolist(), keys.index[~seen_before]))
-    rule = "ids must be unique" if table.key == "id" else f"each {table.key} has one row"
-    yield Found(table.key, _say(lambda key: f"{shown(key)} is already used on line {first_line[key]}; {rule}", repeated))
+    if scope:
+        within = " and ".join(scope)
+        yield Found(
+            last,
+            _say(
+                lambda key: (
+                    f"{shown(key[-1])} is already used on line {first_line[key]} with "
+                    + " and ".join(f"{name} {shown(value)}" for name, value in zip(scope, key))
+                    + f"; {last}s must be unique within a {within}"
+                ),
+                repeated,
+            ),
+        )
+        return
+    rule = "ids must be unique" if last == "id" else f"each {last} has one row"
+    yield Found(last, _say(lambda key: f"{shown(key)} is already used on line {first_line[key]}; {rule}", repeated))
 
 
 def references(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
@@ -512,7 +530,27 @@ def terms_differ_beyond_case(rows: pd.DataFrame, table: Table, around: Around) -
     )
 
 
+def known_reports(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A judgment belongs to a report config.yaml lists (when the reports are known): one written for
+    a report since renamed or removed would otherwise never be shown, and nothing would say so."""
+    if around.reports is None:
+        return
+    cells = rows["report"]
+    unknown = cells[~cells.isin(around.reports) & cells.str.fullmatch(ID_PATTERN)]
+    meant = suggestions(unknown.unique(), list(around.reports))
+    yield Found(
+        "report",
+        _say(
+            lambda report: (
+                f"{shown(report)} is not a report in config.yaml{_did_you_mean(report, meant)} (use one of: {', '.join(around.reports)})"
+            ),
+            unknown,
+        ),
+    )
+
+
 ROW_RULES: dict[str, list[RowRule]] = {
+    "judgments": [known_reports],
     "forecasts": [probability_bands, horizons],
     "outcomes": [dated_while_open, resolved_without_date, resolved_without_citation, resolved_before_made],
     "motives": [quote_lengths, verbatim_quotes],

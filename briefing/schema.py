@@ -53,7 +53,7 @@ class Table:
 
     name: str
     columns: tuple[Column, ...]
-    key: str = "id"
+    key: tuple[str, ...] = ("id",)  # the primary key's columns: one, or more (a judgment is keyed by report and id)
     may_be_empty: bool = False  # a header with no rows is valid
     description: str = ""
 
@@ -146,9 +146,9 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
 
 
 def _table(resource: dict, package: dict) -> Table:
-    """The Table a resource of the descriptor describes; its primary key is one field."""
+    """The Table a resource of the descriptor describes; its primary key is one field or several."""
     schema = resource["schema"]
-    (key,) = [schema["primaryKey"]] if isinstance(schema["primaryKey"], str) else schema["primaryKey"]
+    key = (schema["primaryKey"],) if isinstance(schema["primaryKey"], str) else tuple(schema["primaryKey"])
     if resource["path"] != f"{resource['name']}.csv":
         raise ValueError(f"{DESCRIPTOR_PATH}: resource {resource['name']!r} has path {resource['path']!r}; a table's file is <name>.csv")
     return Table(
@@ -219,6 +219,9 @@ CREDIBILITY_GRADES: dict[str, str] = dict(
     _shared((tuple(labelled(_field(table, "credibility")["categories"])) for table in ("events", "motives")), "credibility scales")
 )
 """Admiralty (NATO) information credibility grades and what each means: one scale for events and motives."""
+
+CONFIDENCE_LEVELS: dict[str, str] = dict(labelled(_field("judgments", "confidence")["categories"]))
+"""The confidence levels of a key judgment (high, moderate, low) and what each means (the NIC's definitions)."""
 
 NARRATIVE_PARTS: tuple[str, ...] = tuple(p["name"] for p in DESCRIPTOR["briefing:narrative"]["parts"] if p["required"])
 """Markdown files every report's narrative directory holds, e.g. bottom-line.md."""

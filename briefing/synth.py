@@ -23,6 +23,8 @@ CREDIBILITY_WEIGHTS = [0.25, 0.35, 0.2, 0.1, 0.05, 0.05]
 """How often each credibility grade (1 to 6) is given: mostly confirmed or probably true, as in a curated file."""
 START = dt.date(2017, 1, 1)
 AS_OF = dt.date(2020, 12, 31)
+REPORT = "synthetic"
+"""The one report of a synthetic project, whose key judgments the judgments table holds."""
 SPAN_DAYS = (dt.date(2020, 6, 30) - START).days
 WORDS = [
     "talks",
@@ -188,6 +190,26 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
         }
     )
     tables["glossary"] = pd.DataFrame(GLOSSARY, columns=["term", "definition", "forms"])
+    first, second = (source for _, source in sorted(zip(published, sources))[:2])
+    tables["judgments"] = pd.DataFrame(
+        {
+            "report": REPORT,
+            "id": ["escalation-alternates", "pressure-continues", "forecasts-scored"],
+            "headline": [
+                "Escalation and de-escalation alternate.",
+                "The pressure campaign is likely to continue at the same pace.",
+                "Forecasts are scored as they resolve.",
+            ],
+            "text": [
+                f"Each escalation has been followed by a pause [@{first}; @{second}].",
+                f"Nothing in the record points to a change of course [@{first}].",
+                "The track record below gives every score.",
+            ],
+            "confidence": ["moderate", "low", "high"],
+            "likelihood": ["", "likely", ""],
+            "change_reason": "",
+        }
+    )
     return {t.name: tables[t.name][t.column_names] for t in TABLES}
 
 
@@ -203,7 +225,6 @@ are words of the synthetic text, one the template's own, one no briefing uses.""
 
 NARRATIVE = {
     "bottom-line": "Synthetic data: the pressure campaign continues at the same pace [@{first}].\n",
-    "key-judgments": "- Escalation and de-escalation alternate [@{first}; @{second}].\n- Forecasts are scored as they resolve.\n",
 }
 
 
@@ -224,7 +245,7 @@ def write_project_data(tables: dict[str, pd.DataFrame], out: Path) -> None:
         "source_archive": "",
         "reports": [
             {
-                "id": "synthetic",
+                "id": REPORT,
                 "title": "Synthetic Crisis Briefing",
                 "subtitle": "Generated data for benchmarks",
                 "as_of": AS_OF.isoformat(),

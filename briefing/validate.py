@@ -20,8 +20,9 @@ REFERENCED_COLUMNS = {("motives", "sources"): ["archive_file"], ("outcomes", "fo
 """What a table's rules read of the tables it references, besides their ids."""
 
 
-def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.DataFrame:
-    """One table, validated and typed, checked against the tables it references.
+def load_table(data_dir: Path, name: str, archive: Path | None = None, reports: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """One table, validated and typed, checked against the tables it references (and, given
+    config.yaml's report ids, a judgment against the reports).
 
     Raises DataError with every problem. A referenced table that cannot be read is not
     reported here: its own validation reports it.
@@ -36,7 +37,7 @@ def load_table(data_dir: Path, name: str, archive: Path | None = None) -> pd.Dat
             other, found = read_csv(data_dir / f"{target}.csv", labels[target], TABLES_BY_NAME[target], needed)
             if _readable(found):
                 referenced[target] = other
-        problems += table_problems(frame.set_index(LINE), table, labels[name], rules.Around(labels, referenced, archive))
+        problems += table_problems(frame.set_index(LINE), table, labels[name], rules.Around(labels, referenced, archive, reports))
     if problems:
         raise DataError(problems)
     return typed(frame, table)
@@ -80,12 +81,15 @@ def load_dataset(data_dir: Path, archive: Path | None = None) -> dict[str, pd.Da
 
 
 @stage
-def run(table: str, archive: str, out: str) -> None:
-    """Check one table's CSV file and write it typed (build/dataset/<table>.pickle)."""
+def run(table: str, archive: str, reports: list[str], out: str) -> None:
+    """Check one table's CSV file and write it typed (build/dataset/<table>.pickle), each row with
+    the line it starts on (tables.LINE), by which a later stage names a cell.
+
+    reports: config.yaml's report ids, for the table whose rows name them (rules.REPORT_TABLES)."""
     archive_dir = Path(archive) if archive else None
     if archive_dir is not None and not archive_dir.is_dir():
         raise DataError(
             [Problem("config.yaml", None, None, f"source_archive: {archive!r} is not a directory; fix it or remove the setting")]
         )
-    frame = load_table(Path(table).parent, Path(table).stem, archive_dir)
-    write_table(frame.drop(columns=LINE), out)
+    frame = load_table(Path(table).parent, Path(table).stem, archive_dir, tuple(reports))
+    write_table(frame, out)

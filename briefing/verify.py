@@ -33,8 +33,8 @@ import pypdf
 import yaml
 from pypdf.errors import LimitReachedError
 
-from briefing import context, documents, provenance
-from briefing.attachments import carried_config
+from briefing import documents, provenance
+from briefing.attachments import carried_config, carried_view
 from briefing.config import quoted, read_yaml, schema_problems
 from briefing.dates import impossible, parse_date
 from briefing.docs import DATAPACKAGE
@@ -297,7 +297,7 @@ def stale_inputs(inputs: dict[str, bytes], project: Path, settings: dict) -> lis
         tables = load_dataset(project / "data")
     except DataError as error:
         return [f"the checkout's data/ has problems, so it cannot be compared: {error.problems[0]}"]
-    view = context.edition_view(tables, context.start_of(report["as_of"]))
+    view = carried_view(tables, settings["reports"])
     lines = []
     for table in TABLES:
         name = f"data/{table.filename}"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import briefing.documents
+import briefing.rules
 from briefing.config import exit_on_problems, files_outside, previous_editions
 from briefing.config import report_settings, with_markings
 from briefing.provenance import content_digest, pipeline_commit, pipeline_files
@@ -66,6 +67,13 @@ def table_file(wildcards):
 def referenced_tables(wildcards):
     """Validating a table checks the ids it names, so it reads the tables they belong to."""
     return [f"data/{name}.csv" for name in TABLES_BY_NAME[wildcards.table].references]
+
+
+def reports_named(wildcards):
+    """config.yaml's report ids, for a table whose rows name them (key judgments): a params
+    value, so adding or renaming a report checks that table again."""
+    rules = briefing.rules.row_rules(TABLES_BY_NAME[wildcards.table])
+    return list(REPORTS) if briefing.rules.known_reports in rules else []
 
 
 def archive_texts(wildcards):

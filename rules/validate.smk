@@ -16,6 +16,9 @@ rule validate:
         "build/logs/validate-{table}.log",
     params:
         archive=ARCHIVE,
+        reports=reports_named,
         content=content_of(table_file, referenced_tables, archive_texts, CODE),
     run:
-        briefing.validate.run(input.table, params.archive, output[0], log=log[0])
+        briefing.validate.run(
+            input.table, params.archive, params.reports, output[0], log=log[0]
+        )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from helpers import rows, set_cell, write_rows
+from helpers import keep_judgments_of, rows, set_cell, write_rows
 
 from briefing.problems import shown
 
@@ -167,20 +167,34 @@ def quote_not_in_source(project: Path) -> list[str]:
 NO_SUCH_SOURCE = "is not a source in data/sources.csv (add it there, or fix the spelling)"
 
 
-def narrative_bad_citation(project: Path) -> list[str]:
-    path = project / "data/narrative/korea-2020-06/key-judgments.md"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text + "- **A new judgment.** It rests on nothing [@no-such-source].\n", encoding="utf-8")
-    line = len(text.splitlines()) + 1
-    return [f"data/narrative/korea-2020-06/key-judgments.md:{line}: citation '@no-such-source' {NO_SUCH_SOURCE}"]
+def judgment_bad_citation(project: Path) -> list[str]:
+    """A key judgment's text cites as the narrative does, and its problems name its cell."""
+    path = project / "data/judgments.csv"
+    records = rows(path)
+    records.append(records[0] | {"id": "a-new-judgment", "text": "It rests on nothing [@no-such-source]."})
+    write_rows(path, records)
+    return [f"data/judgments.csv:{len(records) + 1}: column 'text': citation '@no-such-source' {NO_SUCH_SOURCE}"]
+
+
+def judgment_unknown_report(project: Path) -> list[str]:
+    """A judgment written for a report config.yaml does not list (a report renamed, a slip)."""
+    line = next(i for i, r in enumerate(rows(project / "data/judgments.csv"), start=2) if r["report"] == "korea-2020-12")
+    path = project / "data/judgments.csv"
+    records = rows(path)
+    records[line - 2]["report"] = "korea-2020-21"
+    write_rows(path, records)
+    return [
+        f"data/judgments.csv:{line}: column 'report': 'korea-2020-21' is not a report in config.yaml; did you mean 'korea-2020-12'? "
+        "(use one of: korea-2020-06, korea-2020-12, korea-retrospective)"
+    ]
 
 
 def narrative_misspelt_citation(project: Path) -> list[str]:
-    path = project / "data/narrative/korea-2020-06/key-judgments.md"
+    path = project / "data/narrative/korea-2020-06/bottom-line.md"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + "- **A new judgment.** It rests on a misspelt source [@efner-2020].\n", encoding="utf-8")
+    path.write_text(text + "\nIt rests on a misspelt source [@efner-2020].\n", encoding="utf-8")
     return [
-        f"data/narrative/korea-2020-06/key-judgments.md:{len(text.splitlines()) + 1}: citation '@efner-2020' is not a source in"
+        f"data/narrative/korea-2020-06/bottom-line.md:{len(text.splitlines()) + 2}: citation '@efner-2020' is not a source in"
         " data/sources.csv; did you mean '@effner-2020'? (add it there, or fix the spelling)"
     ]
 
@@ -198,11 +212,11 @@ def narrative_future_citation(project: Path) -> list[str]:
 
 def citation_over_two_lines(project: Path) -> list[str]:
     """A citation broken over two lines is still one citation, to the check as to the renderer."""
-    path = project / "data/narrative/korea-2020-06/key-judgments.md"
+    path = project / "data/narrative/korea-2020-06/bottom-line.md"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + "- **A new judgment.** It rests on two sources [@effner-2020;\n@no-such-source].\n", encoding="utf-8")
-    line = len(text.splitlines()) + 2
-    return [f"data/narrative/korea-2020-06/key-judgments.md:{line}: citation '@no-such-source' {NO_SUCH_SOURCE}"]
+    path.write_text(text + "\nIt rests on two sources [@effner-2020;\n@no-such-source].\n", encoding="utf-8")
+    line = len(text.splitlines()) + 3
+    return [f"data/narrative/korea-2020-06/bottom-line.md:{line}: citation '@no-such-source' {NO_SUCH_SOURCE}"]
 
 
 def year_zero(project: Path) -> list[str]:
@@ -285,7 +299,7 @@ def linked_out(relative: str, text: str = OUTSIDE_SECRET) -> Callable[[Path], li
 
 def narrative_folder_outside(project: Path) -> list[str]:
     folder = outside_file(project, "narrative/bottom-line.md").parent
-    (folder / "key-judgments.md").write_text(OUTSIDE_SECRET, encoding="utf-8")
+    (folder / "outlook.md").write_text(OUTSIDE_SECRET, encoding="utf-8")
     config(lambda c: c["reports"][0].update(narrative=str(folder)), [])(project)
     return [
         f"config.yaml:{config_line(project, 'narrative:')}: reports[1].narrative: {shown(str(folder), 200)} lies outside the project; keep a report's narrative in a folder under data/"
@@ -293,9 +307,18 @@ def narrative_folder_outside(project: Path) -> list[str]:
 
 
 def narrative_part_missing(project: Path) -> list[str]:
-    (project / "data/narrative/korea-2020-06/key-judgments.md").unlink()
+    (project / "data/narrative/korea-2020-06/bottom-line.md").unlink()
     return [
-        f"config.yaml:{config_line(project, 'narrative:')}: reports[1].narrative: 'data/narrative/korea-2020-06' has no key-judgments.md; write it (every report needs bottom-line.md and key-judgments.md)"
+        f"config.yaml:{config_line(project, 'narrative:')}: reports[1].narrative: 'data/narrative/korea-2020-06' has no bottom-line.md; write it (every report needs bottom-line.md)"
+    ]
+
+
+def narrative_part_retired(project: Path) -> list[str]:
+    """A folder still holding the key-judgments.md that data/judgments.csv replaced (data written before)."""
+    (project / "data/narrative/korea-2020-06/key-judgments.md").write_text("- **A judgment.** As written before.\n", encoding="utf-8")
+    return [
+        f"config.yaml:{config_line(project, 'narrative:')}: reports[1].narrative: 'data/narrative/korea-2020-06' still holds key-judgments.md, "
+        "whose judgments are now rows of data/judgments.csv; run `python -m briefing migrate` to move them there"
     ]
 
 
@@ -305,6 +328,7 @@ def summary_overflows(project: Path) -> list[str]:
     Only the June report is built (the December edition carries its predecessor's narrative, so it
     would rightly be published anew); the others' files stay in reports/ as they were."""
     config(lambda c: c.update(reports=c["reports"][:1]), [])(project)
+    keep_judgments_of(project, ["korea-2020-06"])
     path = project / "data/narrative/korea-2020-06/bottom-line.md"
     path.write_text(
         path.read_text(encoding="utf-8") + "\n" + "A long paragraph that the analyst did not cut. " * 100 + "\n", encoding="utf-8"
@@ -568,7 +592,8 @@ CASES = [
     Case("table-of-50000-rows", big_table),
     Case("unquoted-comma", unquoted_comma),
     Case("unclosed-quote", unclosed_quote),
-    Case("narrative-cites-unknown-source", narrative_bad_citation),
+    Case("judgment-cites-unknown-source", judgment_bad_citation),
+    Case("judgment-of-an-unknown-report", judgment_unknown_report),
     Case("narrative-cites-later-source", narrative_future_citation),
     Case("narrative-cites-misspelt-source", narrative_misspelt_citation),
     Case("citation-over-two-lines", citation_over_two_lines),
@@ -699,9 +724,7 @@ CASES = [
         "config-missing-narrative",
         config(
             lambda c: c["reports"][0].update(narrative="data/narrative/nowhere"),
-            [
-                "config.yaml:{line}: reports[1].narrative: 'data/narrative/nowhere' is not a directory (create it with bottom-line.md and key-judgments.md)"
-            ],
+            ["config.yaml:{line}: reports[1].narrative: 'data/narrative/nowhere' is not a directory (create it with bottom-line.md)"],
             at="narrative: data/narrative/nowhere",
         ),
     ),
@@ -715,6 +738,7 @@ CASES = [
     Case("narrative-of-50-mb", huge_narrative),
     Case("narrative-folder-outside-the-project", narrative_folder_outside),
     Case("narrative-part-missing", narrative_part_missing),
+    Case("narrative-part-retired", narrative_part_retired),
     Case("narrative-linked-outside", linked_out("data/narrative/korea-2020-06/bottom-line.md")),
     Case("data-linked-to-a-valid-csv-outside", linked_out("data/analysts.csv", text="")),
     Case("template-linked-outside", linked_out("templates/css/print.css")),

@@ -28,3 +28,10 @@ def set_cell(path: Path, row_id: str, column: str, value: str) -> int:
     records[index][column] = value
     write_rows(path, records)
     return index + 2  # the header is line 1 and no cell of the project's data spans lines
+
+
+def keep_judgments_of(project: Path, reports: list[str]) -> None:
+    """Keep only these reports' key judgments: a copy of the project whose config.yaml lists fewer
+    reports must drop the others' judgments too (a judgment of a report not listed is an error)."""
+    path = project / "data" / "judgments.csv"
+    write_rows(path, [r for r in rows(path) if r["report"] in reports], fieldnames=list(rows(path)[0]))

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_project, snakemake
-from helpers import rows, set_cell, write_rows
+from helpers import keep_judgments_of, rows, set_cell, write_rows
 from pypdf import PdfReader
 
 REPORT = "korea-2020-06"
@@ -31,6 +31,7 @@ def one_report(tmp_path_factory) -> Path:
     """A built project with one report: each test edits a copy of it."""
     project = copy_project(tmp_path_factory.mktemp("confined") / "project")
     configure(project, lambda c: c.update(reports=c["reports"][:1]))
+    keep_judgments_of(project, [REPORT])
     result = snakemake(project)
     assert result.returncode == 0, result.stderr[-3000:]
     return project
@@ -105,7 +106,7 @@ def link_narrative(project: Path, secret: Path) -> None:
 
 
 def narrative_folder(project: Path, secret: Path) -> None:
-    for part in ("bottom-line", "key-judgments"):
+    for part in ("bottom-line", "outlook"):
         shutil.copy(secret, secret.parent / f"{part}.md")
     configure(project, lambda c: c["reports"][0].update(narrative=str(secret.parent)))
 

@@ -10,8 +10,8 @@ from helpers import rows, set_cell, write_rows
 from briefing.context import build_context, display_date, events_as_of, explanation_matrix, significant_events
 from briefing.validate import load_dataset
 
-REPORT = {"id": "test", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused", "marking": "TLP:CLEAR"}
-NARRATIVE = {"bottom_line": "BLUF", "key_judgments": "- KJ"}
+REPORT = {"id": "korea-2020-06", "title": "Test", "edition": "1", "as_of": "2020-06-30", "narrative": "unused", "marking": "TLP:CLEAR"}
+NARRATIVE = {"bottom_line": "BLUF"}
 CAPS = {"events": 100, "motives": 60, "forecasts": 40, "analysts": 12}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_project, make_command
+from helpers import keep_judgments_of
 from pypdf import PdfReader
 
 BIN = Path(sys.executable).parent
@@ -43,6 +44,7 @@ def project(tmp_path_factory) -> Path:
     settings = yaml.safe_load((project / "config.yaml").read_text())
     settings["reports"] = settings["reports"][:1]
     (project / "config.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True))
+    keep_judgments_of(project, [settings["reports"][0]["id"]])
     code, output = finish(make(project))
     assert code == 0, output[-3000:]
     return project

@@ -58,7 +58,7 @@ def test_a_row_rule_reports_what_it_finds_whatever_the_cell_rules_found():
             Column("resolved_on", "day"),
             Column("citation", required=False),
         ),
-        key="forecast",
+        key=("forecast",),
     )
     assert found(table, forecast=column("f1"), outcome=column("open"), resolved_on=column("2021-13-01"), citation=column("")) == [
         "t.csv:2: column 'resolved_on': '2021-13-01' is not a date: there is no month 13 (check the month)",

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 import yaml
 from conftest import ROOT, copy_project, snakemake
-from helpers import set_cell
+from helpers import keep_judgments_of, set_cell
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
 from screenshots import CHROMIUM, CHROMIUM_ARGS
@@ -34,6 +34,7 @@ def hostile(tmp_path_factory):
     settings = yaml.safe_load((project / "config.yaml").read_text())
     settings["reports"] = settings["reports"][:1]  # one report is enough, and quicker
     (project / "config.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True))
+    keep_judgments_of(project, [settings["reports"][0]["id"]])
     set_cell(project / "data/events.csv", "liaison-office-demolished", "title", SCRIPT)
     set_cell(project / "data/events.csv", "liaison-office-demolished", "summary", f"{IMAGE} {CSS_URL}")
     set_cell(project / "data/actors.csv", "north-korea", "role", TEMPLATE)
