@@ -409,7 +409,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "marking": marking.described(report["marking"]),
         },
         "narrative": narrative,
-        "judgments": judgments,
+        "judgments": [{**j, "rests_on": sourcing.rests_on(j, source_list)} for j in judgments],
         "source_summary": sourcing.source_summary(judgments, source_list),
         "confidence_levels": [{"level": level, "definition": definition} for level, definition in CONFIDENCE_LEVELS.items()],
         "citations": cites,

@@ -24,26 +24,30 @@ def _count(number: int, thing: str) -> str:
     return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
-def _graded(source: dict) -> str:
-    """[2] (C): a source by its number in the source list, with its grade."""
-    return f"[{source['number']}] ({source['reliability']})"
+def rests_on(judgment: dict, sources: list[dict]) -> list[dict]:
+    """The sources a judgment's text cites, in the order of the source list: each one's number there
+    and its grade, shown under the judgment so that the reader weighs it where it is read."""
+    listed = {s["id"]: s for s in sources}
+    cited = sorted((listed[key] for key in judgment["sources"] if key in listed), key=lambda s: s["number"])
+    return [{"id": s["id"], "number": s["number"], "reliability": s["reliability"]} for s in cited]
 
 
 def source_summary(judgments: list[dict], sources: list[dict]) -> str:
     """The paragraph, from the judgments (each with the ids of the sources its text cites) and the
-    sources the briefing lists (id, number, reliability). Judgments are named by their number in the
-    key judgments' list, sources by their number in the source list, in that order."""
-    listed = {s["id"]: s for s in sources}
+    sources the briefing lists (id, number, reliability). Which sources each judgment rests on is
+    shown under the judgment (rests_on); the paragraph gives the whole and flags the weak points,
+    naming judgments by their number in the key judgments' list and sources by theirs in the
+    source list."""
     grades = sorted({s["reliability"] for s in sources})
     counts = [f"{sum(s['reliability'] == g for s in sources)} graded {g} ({RELIABILITY_GRADES[g].lower()})" for g in grades]
     sentences = [f"This briefing cites {_count(len(sources), 'source')}: {_and(counts)}."]
-    cited = [sorted((listed[key] for key in j["sources"] if key in listed), key=lambda s: s["number"]) for j in judgments]
-    resting = [
-        f"judgment {number} on {_and([_graded(s) for s in rests])}" if rests else f"judgment {number} cites no source"
-        for number, rests in enumerate(cited, start=1)
-    ]
-    if resting:
-        sentences.append(f"The key judgments rest on these: {'; '.join(resting)}.")
+    if judgments:
+        sentences.append("Under each key judgment are the sources it rests on, with their reliability.")
+    cited = [rests_on(j, sources) for j in judgments]
+    unsourced = [str(number) for number, rests in enumerate(cited, start=1) if not rests]
+    if unsourced:
+        one = len(unsourced) == 1
+        sentences.append(f"{'Judgment' if one else 'Judgments'} {_and(unsourced)} {'cites' if one else 'cite'} no source.")
     single = [str(number) for number, rests in enumerate(cited, start=1) if len(rests) == 1]
     if single:
         one = len(single) == 1
@@ -54,6 +58,6 @@ def source_summary(judgments: list[dict], sources: list[dict]) -> str:
             named = _and([f"[{s['number']}], graded {s['reliability']}" for s in below])
             how = "" if len(below) == len(rests) else " in part"
             sentences.append(f"Judgment {number} rests{how} on {'a source' if len(below) == 1 else 'sources'} graded below C: {named}.")
-    if judgments and not single and not any(weak):
+    if judgments and not unsourced and not single and not any(weak):
         sentences.append("Each rests on more than one source, none graded below C.")
     return " ".join(sentences)

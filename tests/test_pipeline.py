@@ -272,7 +272,7 @@ def test_the_first_editions_note_is_one_line_on_the_key_judgments_page(built):
     reader = pdf(built, "briefing.pdf", "korea-2020-06")
     page = reader.pages[bookmarked_pages(reader)["Key judgments"] - 1].extract_text()
     assert [line for line in page.splitlines() if "first edition" in line] == [
-        "This is the first edition of this briefing; later editions list here what changed since the one before."
+        "This is the first edition of this briefing; later editions say after their key judgments what changed since the one before."
     ]
     assert "Since the previous edition" not in text_of(reader)
 

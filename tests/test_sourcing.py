@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.sourcing import source_summary
+from briefing.sourcing import rests_on, source_summary
 
 SOURCES = [
     {"id": "wire", "number": 1, "reliability": "B"},
@@ -12,14 +12,21 @@ SOURCES = [
 ]
 
 
-def test_it_counts_the_sources_by_grade_and_says_what_each_judgment_rests_on():
+def test_it_counts_the_sources_by_grade_and_says_each_judgment_rests_on_several():
     judgments = [{"sources": ["paper", "wire"]}, {"sources": ["wire", "paper"]}]
     text = source_summary(judgments, SOURCES[:2])
     assert text == (
         "This briefing cites 2 sources: 1 graded B (usually reliable) and 1 graded C (fairly reliable). "
-        "The key judgments rest on these: judgment 1 on [1] (B) and [2] (C); judgment 2 on [1] (B) and [2] (C). "
+        "Under each key judgment are the sources it rests on, with their reliability. "
         "Each rests on more than one source, none graded below C."
     )
+
+
+def test_what_a_judgment_rests_on_is_its_cited_sources_in_the_order_of_the_source_list():
+    assert rests_on({"sources": ["blog", "wire", "gone"]}, SOURCES) == [
+        {"id": "wire", "number": 1, "reliability": "B"},
+        {"id": "blog", "number": 3, "reliability": "E"},
+    ]
 
 
 def test_it_flags_a_judgment_on_a_single_source_and_one_on_sources_graded_below_c():
@@ -33,4 +40,5 @@ def test_it_flags_a_judgment_on_a_single_source_and_one_on_sources_graded_below_
 
 
 def test_a_judgment_citing_nothing_is_said_to():
-    assert "judgment 1 cites no source" in source_summary([{"sources": []}], SOURCES[:1])
+    text = source_summary([{"sources": []}], SOURCES[:1])
+    assert "Judgment 1 cites no source." in text and "none graded below C" not in text
