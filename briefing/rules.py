@@ -111,16 +111,18 @@ def _numbers(cells: pd.Series, written: str) -> pd.Series:
 
 # Cell rules, in the order a cell is judged.
 
+MAX_NAMED_LABEL = 40
+"""The longest label a message names beside its choice ("B usually reliable"): longer ones are definitions."""
+
 
 def required(cells: pd.Series, column: Column, rows: pd.DataFrame) -> pd.Series:
     """A required cell is not empty. An empty cell is judged by this rule alone. For a column of
     choices the message lists them, with what each means, so that the analyst filling in a column
-    that `migrate` added empty (a grade only they can give) needs no other page to do it."""
-    what = (
-        f" (write one of: {', '.join(with_label(value, label) for value, label in zip_longest(column.choices, column.labels))})"
-        if column.choices
-        else ""
-    )
+    that `migrate` added empty (a grade only they can give) needs no other page to do it. Labels
+    longer than a name (the definitions of confidence levels) would bury the line: then the choices alone."""
+    named = all(len(label or "") <= MAX_NAMED_LABEL for label in column.labels)
+    shown = [with_label(value, label) if named else value for value, label in zip_longest(column.choices, column.labels)]
+    what = f" (write one of: {', '.join(shown)})" if column.choices else ""
     return _say(lambda _: f"is empty; it is required{what}", cells[cells == ""] if column.required else cells[:0])
 
 

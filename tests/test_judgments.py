@@ -41,7 +41,7 @@ def test_each_bad_cell_is_named_by_file_line_and_column(data_dir):
     edit(data_dir, 4, likelihood="probable")
     edit(data_dir, 5, report="korea-2020-6")
     assert problems(data_dir) == [
-        f"{data_dir}/judgments.csv:2: column 'confidence': is empty; it is required",
+        f"{data_dir}/judgments.csv:2: column 'confidence': is empty; it is required (write one of: high, moderate, low)",
         f"{data_dir}/judgments.csv:3: column 'confidence': 'moderat' is not allowed; did you mean 'moderate'? (use one of: high, moderate, low)",
         f"{data_dir}/judgments.csv:4: column 'likelihood': 'probable' is not allowed (use one of: almost no chance, very unlikely, "
         "unlikely, roughly even chance, likely, very likely, almost certain)",
@@ -130,7 +130,10 @@ def test_data_written_before_migrates_and_then_fails_only_on_the_confidence_to_f
     result = snakemake(project)
     told = [line for line in (result.stdout + result.stderr).splitlines() if "data/judgments.csv:" in line]
     assert result.returncode != 0
-    assert told == [f"data/judgments.csv:{line}: column 'confidence': is empty; it is required" for line in range(2, 15)]
+    assert told == [
+        f"data/judgments.csv:{line}: column 'confidence': is empty; it is required (write one of: high, moderate, low)"
+        for line in range(2, 15)
+    ]
     assert "13 problems found" in result.stdout + result.stderr  # and nothing else to fix
 
 
