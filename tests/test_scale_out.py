@@ -20,6 +20,8 @@ import pytest
 from conftest import ROOT, copy_project
 from test_pipeline import digests
 
+from briefing.schema import TABLES
+
 SUBMIT = ROOT / "tests" / "cluster" / "submit.sh"
 BUCKET = "briefing-test"
 
@@ -109,6 +111,6 @@ def test_the_slurm_profile_plans_every_job_with_its_resources(tmp_path):
     result = run(project, "--workflow-profile", "profiles/slurm", "--dry-run")
     assert result.returncode == 0, result.stderr[-4000:]
     plan = result.stdout
-    assert "pdf                6" in plan and "validate           8" in plan
+    assert "pdf                6" in plan and f"validate{len(TABLES):>12}" in plan  # one validate job a table
     assert "mem_mb=4000" in plan and "runtime=60" in plan  # a render's resources, from the profile
     assert "group job prepare" in plan.lower() or "group: prepare" in plan
