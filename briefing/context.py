@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import citations, glossary, languages, marking, provenance, scoring, sourcing
+from briefing import ach, citations, glossary, languages, marking, provenance, scoring, sourcing
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.problems import DataError, Problem
@@ -76,13 +76,17 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
     forecasts = forecasts[forecasts["source"].isin(known) & (forecasts["made_on"] <= as_of.isoformat())]
     outcomes = tables["outcomes"]
     resolved = (outcomes["resolved_on"] != "") & (outcomes["resolved_on"] <= as_of.isoformat())  # ISO days sort as dates
+    events, motives = events_as_of(tables["events"], known, as_of), tables["motives"][tables["motives"]["source"].isin(known)]
+    evidence = ach.evidence_as_of(tables["evidence"], known, as_of)  # ACH: evidence rows, and the ratings of what is known
     return {
         **tables,
         "sources": sources,
-        "events": events_as_of(tables["events"], known, as_of),
-        "motives": tables["motives"][tables["motives"]["source"].isin(known)],
+        "events": events,
+        "motives": motives,
         "forecasts": forecasts,
         "outcomes": outcomes[resolved & outcomes["forecast"].isin(set(forecasts["id"]))],
+        "evidence": evidence,
+        "ratings": ach.ratings_as_of(tables["ratings"], set(events["id"]) | set(motives["id"]) | set(evidence["id"])),
     }
 
 
@@ -377,12 +381,14 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     ranked = ranked_forecasts(forecasts, as_of)
     shown_forecasts = ranked.head(caps["forecasts"])
     judgments = judgment_rows(report_judgments(tables["judgments"], report["id"]))
+    hypotheses_tested = ach.shown(ach.analyse(ach.items_as_of(view), tables["hypotheses"], view["ratings"]))
     cited = (
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
         | set(shown_forecasts["source"])
         | {key for text in narrative.values() for key in citations.cited_keys(text)}
         | {key for j in judgments for key in j["sources"]}
+        | {s for e in hypotheses_tested["columns"] for s in e["sources"]}
     )
     listed = sources[sources["id"].isin(cited)]
     cites = {s["id"]: citation(s) for s in records(listed)}
@@ -419,6 +425,10 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "top_forecasts": top_forecasts,
         "ledger": ledger(forecasts, caps["analysts"]),
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
+        "ach": {
+            **hypotheses_tested,
+            "columns": [{**e, "citations": [cites[s] for s in e["sources"]]} for e in hypotheses_tested["columns"]],
+        },
         "sources": source_list,
         "summary_sources": [row for row in source_list if row["id"] in summary_cites],
         "grade_scales": {
@@ -469,6 +479,8 @@ def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: s
     found = judgment_citation_problems(report_judgments(tables["judgments"], report["id"]), citable, tables["sources"], as_of) + [
         problem for part, text in narrative.items() for problem in citations.problems(text, labels[part], citable, tables["sources"], as_of)
     ]
+    view = edition_view(tables, as_of)
+    found += ach.unrated_problems(tables["hypotheses"], tables["ratings"], view["ratings"], report["id"], as_of)
     if found:
         raise DataError(found)
     write_text(out, provenance.dumps(built))

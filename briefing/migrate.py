@@ -174,7 +174,21 @@ def judgments_table(project: Path, reports: list[dict]) -> list[str]:
     return lines
 
 
-STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table)
+def add_ach_tables(project: Path, reports: list[dict]) -> list[str]:
+    """Issue 15 added the analysis of competing hypotheses: free items of evidence
+    (data/evidence.csv) and each item's rating against each hypothesis (data/ratings.csv). A project
+    without them gets each file with its header and no rows, which builds, its briefings saying that
+    no evidence has been rated yet. Only analysts can rate the evidence."""
+    lines = []
+    for name in ("evidence", "ratings"):
+        path = project / "data" / TABLES_BY_NAME[name].filename
+        if not path.exists():
+            write_text(path, csv_text([TABLES_BY_NAME[name].column_names]))
+            lines.append(f"{path}: created with its header and no rows (rate the evidence against the hypotheses there)")
+    return lines
+
+
+STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table, add_ach_tables)
 """Every change of the data model since the first release, oldest first."""
 
 

@@ -551,6 +551,42 @@ def known_reports(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[
     )
 
 
+def one_of_references(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A cell of a column that names a row of one of several tables (briefing:referencesOneOf: an
+    item of evidence is an event, a motive or an evidence row) names an id found in exactly one of
+    them: in none is a misspelling or a missing row, in two an ambiguity only renaming one settles.
+    Checked once every one of those tables could be read (each reports its own problems)."""
+    for column in table.columns:
+        if column.references_one_of and all(t in around.referenced for t in column.references_one_of):
+            yield Found(column.name, _not_one_of_ids(rows[column.name], column.references_one_of, around))
+
+
+def _not_one_of_ids(cells: pd.Series, targets: tuple[str, ...], around: Around) -> pd.Series:
+    cells = cells[cells.str.fullmatch(ID_PATTERN)]
+    ids = {t: set(around.referenced[t]["id"]) for t in targets}
+    where = [[around.labels[t] for t in targets if item in ids[t]] for item in cells.tolist()]
+    found = pd.Series([len(w) for w in where], index=cells.index)
+    files = [around.labels[t] for t in targets]
+    unknown = cells[found == 0]
+    meant = suggestions(unknown.unique(), [i for t in targets for i in sorted(ids[t])])
+    messages = _say(
+        lambda item: (
+            f"{shown(item)} is not an id in {', '.join(files[:-1])} or {files[-1]}{_did_you_mean(item, meant)}"
+            " (add it to one of them, or fix the spelling)"
+        ),
+        unknown,
+    )
+    twice = pd.Series([" and ".join(w) for w in where], index=cells.index)[found > 1]
+    if not twice.empty:
+        ambiguous = _say(
+            lambda item, files_of: f"{shown(item)} is an id in both {files_of}; rename one so the id names one item of evidence",
+            cells[found > 1],
+            twice,
+        )
+        messages = pd.concat([messages, ambiguous]).sort_index()
+    return messages
+
+
 ROW_RULES: dict[str, list[RowRule]] = {
     "judgments": [known_reports],
     "forecasts": [probability_bands, horizons],
@@ -558,6 +594,7 @@ ROW_RULES: dict[str, list[RowRule]] = {
     "motives": [quote_lengths, verbatim_quotes],
     "sources": [archive_files, accessed_with_url],
     "glossary": [terms_differ_beyond_case],
+    "ratings": [one_of_references],
 }
 """The row rules of each table, besides those every table has (row_rules)."""
 

@@ -38,6 +38,7 @@ class Column:
     labels: tuple[str | None, ...] = ()  # what each choice means, where the descriptor says
     is_list: bool = False
     references: str | None = None  # table whose id this column holds
+    references_one_of: tuple[str, ...] = ()  # tables exactly one of which holds the id (briefing:referencesOneOf)
     allow_unattributed: bool = False  # may hold UNATTRIBUTED instead of a reference
     precision_column: str | None = None  # for kind == "date"
     minimum: int | float | None = None
@@ -73,7 +74,7 @@ class Table:
     @property
     def references(self) -> list[str]:
         """Tables whose ids this table's cells name, so validating it reads them too."""
-        return sorted({c.references for c in self.columns if c.references})
+        return sorted({c.references for c in self.columns if c.references} | {t for c in self.columns for t in c.references_one_of})
 
 
 def labelled(entries: list) -> list[tuple[str, str | None]]:
@@ -135,6 +136,7 @@ def _column(field: dict, schema: dict, package: dict) -> Column:
         labels=tuple(label for _, label in labelled(field.get("categories", []))),
         is_list=field["type"] == "list",
         references=references,
+        references_one_of=tuple(field.get("briefing:referencesOneOf", ())),
         allow_unattributed=missing != [""],
         precision_column=field.get("briefing:precisionField"),
         minimum=constraints.get("minimum"),
@@ -235,4 +237,9 @@ SCORED_OUTCOMES: tuple[str, ...] = tuple(_field("outcomes", "outcome")["briefing
 
 EVENT_CATEGORIES: tuple[str, ...] = _choices("events", "category")
 IMPACTS: tuple[str, ...] = _choices("forecasts", "impact")
+HYPOTHESIS_KINDS: dict[str, str] = dict(labelled(_field("hypotheses", "kind")["categories"]))
+"""What kind of hypothesis a row is (explanation, deception, null); an empty cell reads as the first."""
+RATINGS: dict[str, str] = dict(labelled(_field("ratings", "rating")["categories"]))
+"""How consistent an item of evidence is with a hypothesis (Heuer's scale), from CC to II, and what each means."""
+
 MAX_QUOTE_WORDS: int = _field("motives", "quote")["briefing:maxWords"]
