@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from briefing.dates import FIRST_DAY, display_date
@@ -108,105 +109,137 @@ def items_as_of(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return items.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
 
 
-def analyse(items: pd.DataFrame, hypotheses: pd.DataFrame, ratings: pd.DataFrame) -> dict:
-    """The matrix and its reading, from the items an edition knows (items_as_of's columns; id,
-    credibility and description are read), the hypotheses (id, label, and kind when present) and
-    the ratings (evidence, hypothesis, rating). Ratings of items not among items are left out.
+def analyse(
+    items: pd.DataFrame, hypotheses: pd.DataFrame, ratings: pd.DataFrame, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS
+) -> dict:
+    """The matrix and its reading, from the items an edition knows (items_as_of's columns), the
+    hypotheses (id, label, and kind when present) and the ratings (evidence, hypothesis, rating).
+    Ratings of items not among items are left out; items no rating names are not evidence here.
 
-    Returns: hypotheses, ranked least inconsistent first (id, label, kind, score, rank, rated:
-    how many items were rated against it), those with no rating of a known item (unrated), the
-    items in order with their code (E1, E2, ...), weight, ratings by hypothesis and whether
-    they are diagnostic, and the sentence the scores say.
+    Returns: the hypotheses rated, least inconsistent first (id, label, kind, score, rank: those with
+    the same score share it, rated: how many items were rated against it), the first max_rows of
+    them as the matrix's rows; the rated items in date order with their code (E1, E2, ...), the
+    max_columns most diagnostic of them as its columns (each with its ratings of the rows, N where
+    unrated, and whether it is diagnostic); the hypotheses not rated; and the sentence the scores say.
+    Whole columns at a time: a million ratings cost a few passes.
     """
-    ratings = ratings[ratings["evidence"].isin(set(items["id"]))]
-    items = items[items["id"].isin(set(ratings["evidence"]))]
-    codes = {item: f"E{n}" for n, item in enumerate(items["id"], start=1)}
-    weights = {i: CREDIBILITY_WEIGHTS[c] for i, c in zip(items["id"], items["credibility"])}
+    known = ratings[ratings["evidence"].isin(set(items["id"]))]
+    items = items[items["id"].isin(set(known["evidence"]))].reset_index(drop=True)
+    items = items.assign(code=[f"E{n}" for n in range(1, len(items) + 1)], weight=items["credibility"].map(CREDIBILITY_WEIGHTS))
+    weight = known["evidence"].map(dict(zip(items["id"], items["weight"])))
+    inconsistency = known["rating"].map(INCONSISTENCY).fillna(0) * weight
+    scores = inconsistency.groupby(known["hypothesis"]).sum().round(2)
+    rated_by = known.groupby("hypothesis").size()
+    kinds = hypotheses["kind"].replace("", DEFAULT_KIND) if "kind" in hypotheses else pd.Series(DEFAULT_KIND, index=hypotheses.index)
+    ranked = pd.DataFrame({"id": hypotheses["id"], "label": hypotheses["label"], "kind": kinds, "order": range(len(hypotheses))})
+    ranked = ranked[ranked["id"].isin(scores.index)]
+    ranked = ranked.assign(score=ranked["id"].map(scores).astype(float), rated=ranked["id"].map(rated_by).astype(int))
+    ranked = ranked.sort_values(["score", "order"], kind="stable").reset_index(drop=True)
+    ranked["rank"] = ranked["score"].rank(method="min").astype(int)
+    hypothesis_list = records(ranked.drop(columns="order"))
+
+    count = len(ranked)
+    by_item = known.assign(inconsistency=inconsistency).groupby("evidence")
+    partial = by_item.size().reindex(items["id"]).to_numpy() < count  # some pair unrated, which reads as N
+    neutral = known["rating"].eq(NEUTRAL).groupby(known["evidence"]).any().reindex(items["id"]).to_numpy()
+    distinct = by_item["rating"].nunique().reindex(items["id"]).to_numpy() + (partial & ~neutral)
+    highest = by_item["inconsistency"].max().reindex(items["id"]).to_numpy()
+    lowest = by_item["inconsistency"].min().reindex(items["id"]).to_numpy()
+    spread = (np.where(partial, np.maximum(highest, 0), highest) - np.where(partial, np.minimum(lowest, 0), lowest)).round(2)
+    items = items.assign(diagnostic=distinct > 1, spread=spread)
+
+    columns = items
+    if len(items) > max_columns:
+        columns = items.iloc[np.sort(np.lexsort((np.arange(len(items)), -spread))[:max_columns])]
+    rows = hypothesis_list[:max_rows]
+    shown_ratings = known[known["evidence"].isin(set(columns["id"])) & known["hypothesis"].isin({h["id"] for h in rows})]
     grid: dict[str, dict[str, str]] = {}
-    for e, h, r in zip(ratings["evidence"], ratings["hypothesis"], ratings["rating"]):
+    for e, h, r in zip(shown_ratings["evidence"], shown_ratings["hypothesis"], shown_ratings["rating"]):
         grid.setdefault(e, {})[h] = r
-    kinds = hypotheses["kind"] if "kind" in hypotheses else pd.Series("", index=hypotheses.index)
-    rated = set(ratings["hypothesis"])
-    ranked = []
-    for order, (h, label, kind) in enumerate(zip(hypotheses["id"], hypotheses["label"], kinds)):
-        if h not in rated:
-            continue
-        score = sum(weights[e] * INCONSISTENCY.get(row.get(h, NEUTRAL), 0) for e, row in grid.items())
-        ranked.append(
-            {
-                "id": h,
-                "label": label,
-                "kind": kind or DEFAULT_KIND,
-                "score": round(score, 2),
-                "order": order,
-                "rated": sum(h in row for row in grid.values()),
-            }
-        )
-    ranked.sort(key=lambda r: (r["score"], r["order"]))
-    for r in ranked:
-        r["rank"] = 1 + sum(other["score"] < r["score"] for other in ranked)
-    ids = [r["id"] for r in ranked]
-    rows = []
-    for item in records(items):
-        row = grid.get(item["id"], {})
-        cells = [row.get(h, NEUTRAL) for h in ids]
-        spread = [weights[item["id"]] * INCONSISTENCY.get(c, 0) for c in cells]
-        rows.append(
-            {
-                "id": item["id"],
-                "code": codes[item["id"]],
-                "kind": item["kind"],
-                "description": item["description"],
-                "date": item["date"],
-                "credibility": item["credibility"],
-                "weight": weights[item["id"]],
-                "sources": list(item["sources"]),
-                "absence": bool(item["absence"]),
-                "ratings": dict(zip(ids, cells)),
-                "diagnostic": len(set(cells)) > 1,
-                "spread": round(max(spread, default=0) - min(spread, default=0), 2),
-            }
-        )
+    evidence = [
+        {
+            "id": e["id"],
+            "code": e["code"],
+            "kind": e["kind"],
+            "description": e["description"],
+            "date": e["date"],
+            "credibility": e["credibility"],
+            "weight": float(e["weight"]),
+            "sources": list(e["sources"]),
+            "absence": bool(e["absence"]),
+            "diagnostic": bool(e["diagnostic"]),
+            "spread": float(e["spread"]),
+            "ratings": {h["id"]: grid.get(e["id"], {}).get(h["id"], NEUTRAL) for h in rows},
+        }
+        for e in records(columns)
+    ]
+    decided = decider(hypothesis_list[0]["id"], hypothesis_list[1]["id"], items, known) if count > 1 else None
     return {
-        "hypotheses": ranked,
-        "unrated": [{"id": h, "label": label} for h, label in zip(hypotheses["id"], hypotheses["label"]) if h not in rated],
-        "evidence": rows,
-        "sentence": sentence(ranked, rows),
+        "hypotheses": hypothesis_list,
+        "rows": rows,
+        "columns": evidence,
+        "unrated": [{"id": h, "label": label} for h, label in zip(hypotheses["id"], hypotheses["label"]) if h not in scores.index],
+        "hypothesis_count": count,
+        "evidence_count": len(items),
+        "diagnostic_count": int(items["diagnostic"].sum()),
+        "sentence": sentence(hypothesis_list, decided),
+        "weights": [{"grade": g, "weight": w} for g, w in CREDIBILITY_WEIGHTS.items()],
+        "scale": [{"rating": r, "label": label, "counts": INCONSISTENCY.get(r, 0)} for r, label in RATINGS.items()],
     }
 
 
-def decider(first: dict, second: dict, evidence: list[dict]) -> dict | None:
-    """The item whose ratings differ most between two hypotheses, weighted as scored (credibility
-    weight times the difference of their inconsistency); the earliest on a tie; None if none differs."""
-    best, widest = None, 0.0
-    for e in evidence:
-        gap = abs(e["weight"] * (INCONSISTENCY.get(e["ratings"][first["id"]], 0) - INCONSISTENCY.get(e["ratings"][second["id"]], 0)))
-        if gap > widest + 1e-9:
-            best, widest = e, gap
-    return best
+def decider(first: str, second: str, items: pd.DataFrame, ratings: pd.DataFrame) -> dict | None:
+    """The item whose ratings differ most between two hypotheses, weighted as scored (its credibility
+    weight times the difference of their inconsistency): code, description and the two ratings.
+    The earliest on a tie; None when no item is rated more inconsistent with one than the other."""
+    pair = ratings[ratings["hypothesis"].isin([first, second])]
+    wide = (
+        pair.pivot(index="evidence", columns="hypothesis", values="rating")
+        .reindex(index=items["id"], columns=[first, second])
+        .fillna(NEUTRAL)
+    )
+    gap = (wide[first].map(INCONSISTENCY).fillna(0) - wide[second].map(INCONSISTENCY).fillna(0)).abs().to_numpy() * items[
+        "weight"
+    ].to_numpy()
+    if len(gap) == 0 or gap.max() <= 0:
+        return None
+    at = int(np.argmax(gap))  # the first of the widest
+    return {
+        "code": items["code"].iloc[at],
+        "description": items["description"].iloc[at],
+        "first": wide[first].iloc[at],
+        "second": wide[second].iloc[at],
+    }
 
 
 def _score(value: float) -> str:
     return f"{value:.2f}"
 
 
-def sentence(ranked: list[dict], evidence: list[dict]) -> str:
+def _names(ranked: list[dict]) -> str:
+    """Hypotheses as a sentence names them: at most NAMED, then how many others."""
+    named = [f"“{r['label']}”" for r in ranked[:NAMED]]
+    if len(ranked) == NAMED + 1:
+        named.append(f"“{ranked[-1]['label']}”")
+    elif len(ranked) > NAMED + 1:
+        named.append(f"{len(ranked) - NAMED} others")
+    return ", ".join(named[:-1]) + f" and {named[-1]}"
+
+
+def sentence(ranked: list[dict], decided: dict | None) -> str:
     """What the scores say, in words: the hypothesis the evidence leaves standing (or the tie, said
-    as one), and the item of evidence that decides between the top two. No analyst's words."""
-    if not ranked or not evidence:
+    as one), the one it weighs most against, and the item of evidence that decides between the top
+    two (decider's). No analyst's words: only labels, scores and the item's own description."""
+    if not ranked:
         return "No evidence has been rated against the hypotheses yet, so none can be ranked."
+    first = ranked[0]
     if len(ranked) == 1:
-        only = ranked[0]
-        return f"Only “{only['label']}” has been rated (weighted inconsistency {_score(only['score'])}); there is no other hypothesis to weigh it against."
-    first, second = ranked[0], ranked[1]
+        return f"Only “{first['label']}” has been rated (weighted inconsistency {_score(first['score'])}); there is no other hypothesis to weigh it against."
+    second = ranked[1]
     tied = [r for r in ranked if r["score"] == first["score"]]
     if len(tied) > 1:
-        named = [f"“{r['label']}”" for r in tied[:NAMED]] + ([f"{len(tied) - NAMED} others"] if len(tied) > NAMED + 1 else [])
-        if len(tied) == NAMED + 1:
-            named.append(f"“{tied[-1]['label']}”")
-        names = ", ".join(named[:-1]) + f" and {named[-1]}"
         said = (
-            f"The evidence does not single out one hypothesis: {names} are tied as the least inconsistent with it "
+            f"The evidence does not single out one hypothesis: {_names(tied)} are tied as the least inconsistent with it "
             f"(weighted inconsistency {_score(first['score'])} each)."
         )
     else:
@@ -217,33 +250,12 @@ def sentence(ranked: list[dict], evidence: list[dict]) -> str:
     last = ranked[-1]
     if last["score"] > first["score"] and sum(r["score"] == last["score"] for r in ranked) == 1:
         said += f" It weighs most against “{last['label']}” ({_score(last['score'])})."
-    item = decider(first, second, evidence)
-    if item is None:
+    if decided is None:
         return f"{said} No item of evidence is rated more inconsistent with one of “{first['label']}” and “{second['label']}” than with the other."
     return (
-        f"{said} The item that most separates “{first['label']}” from “{second['label']}” is {item['code']} "
-        f"({item['description'].rstrip('.')}), rated {item['ratings'][first['id']]} against the first and "
-        f"{item['ratings'][second['id']]} against the second."
+        f"{said} The item that most separates “{first['label']}” from “{second['label']}” is {decided['code']} "
+        f"({decided['description'].rstrip('.')}), rated {decided['first']} against the first and {decided['second']} against the second."
     )
-
-
-def shown(analysis: dict, max_columns: int = MAX_COLUMNS, max_rows: int = MAX_ROWS) -> dict:
-    """What the briefing's matrix shows: at most max_rows hypotheses (the least inconsistent) and
-    max_columns items (the widest spread, kept in date order), with the counts of all."""
-    evidence = analysis["evidence"]
-    if len(evidence) > max_columns:
-        widest = sorted(range(len(evidence)), key=lambda i: (-evidence[i]["spread"], i))[:max_columns]
-        evidence = [evidence[i] for i in sorted(widest)]
-    return {
-        **analysis,
-        "rows": analysis["hypotheses"][:max_rows],
-        "columns": evidence,
-        "hypothesis_count": len(analysis["hypotheses"]),
-        "evidence_count": len(analysis["evidence"]),
-        "diagnostic_count": sum(e["diagnostic"] for e in analysis["evidence"]),
-        "weights": [{"grade": g, "weight": w} for g, w in CREDIBILITY_WEIGHTS.items()],
-        "scale": [{"rating": r, "label": label, "counts": INCONSISTENCY.get(r, 0)} for r, label in RATINGS.items()],
-    }
 
 
 def unrated_problems(hypotheses: pd.DataFrame, ratings: pd.DataFrame, known: pd.DataFrame, report: str, as_of: dt.date) -> list[Problem]:

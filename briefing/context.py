@@ -381,7 +381,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     ranked = ranked_forecasts(forecasts, as_of)
     shown_forecasts = ranked.head(caps["forecasts"])
     judgments = judgment_rows(report_judgments(tables["judgments"], report["id"]))
-    hypotheses_tested = ach.shown(ach.analyse(ach.items_as_of(view), tables["hypotheses"], view["ratings"]))
+    hypotheses_tested = ach.analyse(ach.items_as_of(view), tables["hypotheses"], view["ratings"])
     cited = (
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
@@ -426,7 +426,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "ledger": ledger(forecasts, caps["analysts"]),
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
         "ach": {
-            **hypotheses_tested,
+            **{key: value for key, value in hypotheses_tested.items() if key != "hypotheses"},  # the rows shown are enough
             "columns": [{**e, "citations": [cites[s] for s in e["sources"]]} for e in hypotheses_tested["columns"]],
         },
         "sources": source_list,

@@ -15,10 +15,21 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from briefing.schema import CREDIBILITY_GRADES, ESTIMATIVE_TERMS, EVENT_CATEGORIES, IMPACTS, LIST_SEPARATOR, RELIABILITY_GRADES, TABLES
+from briefing.schema import (
+    CREDIBILITY_GRADES,
+    ESTIMATIVE_TERMS,
+    EVENT_CATEGORIES,
+    IMPACTS,
+    LIST_SEPARATOR,
+    RATINGS,
+    RELIABILITY_GRADES,
+    TABLES,
+)
 from briefing.tables import csv_text
 
-PER_SCALE = {"sources": 30, "actors": 15, "analysts": 10, "hypotheses": 12, "events": 100, "motives": 40, "forecasts": 20}
+PER_SCALE = {"sources": 30, "actors": 15, "analysts": 10, "hypotheses": 12, "events": 100, "motives": 40, "forecasts": 20, "evidence": 4}
+RATED_PER_HYPOTHESIS = 6
+"""How many items of evidence (events, motives, evidence rows) each hypothesis is rated against."""
 CREDIBILITY_WEIGHTS = [0.25, 0.35, 0.2, 0.1, 0.05, 0.05]
 """How often each credibility grade (1 to 6) is given: mostly confirmed or probably true, as in a curated file."""
 START = dt.date(2017, 1, 1)
@@ -187,6 +198,34 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "resolved_on": [h if o != "open" else "" for h, o in zip(horizon, outcome)],
             "note": [f"Resolved {o} against the criteria." if o != "open" else "Still open." for o in outcome],
             "citation": [f"Public record, {h}" if o != "open" else "" for h, o in zip(horizon, outcome)],
+        }
+    )
+    tables["hypotheses"] = tables["hypotheses"].assign(
+        kind=["deception" if i % 12 == 10 else "null" if i % 12 == 11 else "explanation" for i in range(n["hypotheses"])]
+    )
+    tables["evidence"] = pd.DataFrame(
+        {
+            "id": _ids("evidence", n["evidence"]),
+            "description": [
+                f"No {p} seen since the start." if i % 2 else p.capitalize() + "." for i, p in enumerate(_phrases(rng, n["evidence"], 6))
+            ],
+            "date": _days(rng, n["evidence"], 0, SPAN_DAYS),
+            "date_precision": "day",
+            "source": rng.choice(sources, size=n["evidence"]),
+            "credibility": rng.choice(list(CREDIBILITY_GRADES), size=n["evidence"], p=CREDIBILITY_WEIGHTS),
+            "absence": ["yes" if i % 2 else "no" for i in range(n["evidence"])],
+            "note": "",
+        }
+    )
+    # Each hypothesis is rated against a few items drawn from events, motives and evidence rows alike.
+    items = np.array([*tables["events"]["id"], *tables["motives"]["id"], *tables["evidence"]["id"]])
+    picks = np.sort(np.stack([rng.choice(len(items), size=RATED_PER_HYPOTHESIS, replace=False) for _ in range(n["hypotheses"])]), axis=1)
+    tables["ratings"] = pd.DataFrame(
+        {
+            "evidence": items[picks.ravel()],
+            "hypothesis": np.repeat(hypotheses, RATED_PER_HYPOTHESIS),
+            "rating": rng.choice(list(RATINGS), size=picks.size, p=[0.1, 0.25, 0.35, 0.2, 0.1]),
+            "note": "",
         }
     )
     tables["glossary"] = pd.DataFrame(GLOSSARY, columns=["term", "definition", "forms"])
