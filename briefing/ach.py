@@ -20,7 +20,7 @@ import pandas as pd
 
 from briefing.dates import FIRST_DAY, display_date
 from briefing.problems import Problem
-from briefing.schema import HYPOTHESIS_KINDS, RATINGS, TABLES_BY_NAME
+from briefing.schema import HYPOTHESIS_KINDS, TABLES_BY_NAME
 from briefing.tables import LINE, id_list, records
 
 INCONSISTENCY = {"I": 1, "II": 2}
@@ -124,10 +124,21 @@ def analyse(
     Whole columns at a time: a million ratings cost a few passes.
     """
     known = ratings[ratings["evidence"].isin(set(items["id"]))]
+    nothing = {"weights": [{"grade": g, "weight": w} for g, w in CREDIBILITY_WEIGHTS.items()], "hypothesis_count": 0, "evidence_count": 0}
+    if known.empty:
+        unrated = [{"id": h, "label": label} for h, label in zip(hypotheses["id"], hypotheses["label"])]
+        return nothing | {
+            "hypotheses": [],
+            "rows": [],
+            "columns": [],
+            "unrated": unrated,
+            "diagnostic_count": 0,
+            "sentence": sentence([], None),
+        }
     items = items[items["id"].isin(set(known["evidence"]))].reset_index(drop=True)
     items = items.assign(code=[f"E{n}" for n in range(1, len(items) + 1)], weight=items["credibility"].map(CREDIBILITY_WEIGHTS))
     weight = known["evidence"].map(dict(zip(items["id"], items["weight"])))
-    inconsistency = known["rating"].map(INCONSISTENCY).fillna(0) * weight
+    inconsistency = known["rating"].map(INCONSISTENCY).astype(float).fillna(0.0) * weight.astype(float)
     scores = inconsistency.groupby(known["hypothesis"]).sum().round(2)
     rated_by = known.groupby("hypothesis").size()
     kinds = hypotheses["kind"].replace("", DEFAULT_KIND) if "kind" in hypotheses else pd.Series(DEFAULT_KIND, index=hypotheses.index)
@@ -183,8 +194,7 @@ def analyse(
         "evidence_count": len(items),
         "diagnostic_count": int(items["diagnostic"].sum()),
         "sentence": sentence(hypothesis_list, decided),
-        "weights": [{"grade": g, "weight": w} for g, w in CREDIBILITY_WEIGHTS.items()],
-        "scale": [{"rating": r, "label": label, "counts": INCONSISTENCY.get(r, 0)} for r, label in RATINGS.items()],
+        "weights": nothing["weights"],
     }
 
 

@@ -315,13 +315,14 @@ def unique_keys(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Fo
     first_line = dict(zip(keys[~seen_before].tolist(), keys.index[~seen_before]))
     if scope:
         within = " and ".join(scope)
+        rule = f"{last}s must be unique within a {within}" if last == "id" else f"each {within} and {last} together have one row"
         yield Found(
             last,
             _say(
                 lambda key: (
                     f"{shown(key[-1])} is already used on line {first_line[key]} with "
                     + " and ".join(f"{name} {shown(value)}" for name, value in zip(scope, key))
-                    + f"; {last}s must be unique within a {within}"
+                    + f"; {rule}"
                 ),
                 repeated,
             ),
