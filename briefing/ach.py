@@ -20,7 +20,7 @@ import pandas as pd
 
 from briefing.dates import FIRST_DAY, display_date
 from briefing.problems import Problem
-from briefing.schema import HYPOTHESIS_KINDS, TABLES_BY_NAME
+from briefing.schema import HYPOTHESIS_KINDS, RATINGS, TABLES_BY_NAME
 from briefing.tables import LINE, id_list, records
 
 INCONSISTENCY = {"I": 1, "II": 2}
@@ -57,26 +57,28 @@ def ratings_as_of(ratings: pd.DataFrame, known_items: set[str]) -> pd.DataFrame:
 
 
 def items_as_of(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Every item of evidence an edition knows, oldest first (then by id): id, kind (event, motive
-    or evidence), description, date (as shown), start, credibility, sources (a list), absence.
+    """Every item of evidence an edition knows and rates, oldest first (then by id): id, kind (event, motive
+    or evidence), description, date and date_precision (a motive's are its source's publication),
+    start, credibility, sources (as the cell lists them), absence. Whole columns: what only a
+    shown item needs (its date as written, its list of sources) is worked out in analyse.
 
     view is context.edition_view's: its events, motives and evidence are those the edition knows,
-    and its sources carry their start (publication) day, which dates a motive.
+    and its sources carry their start (publication) day.
     """
-    sources = view["sources"]
-    published = dict(zip(sources["id"], sources["start"]))
-    shown_dates = dict(zip(sources["id"], map(display_date, sources["published"], sources["published_precision"])))
-    events, motives, evidence = view["events"], view["motives"], view["evidence"]
+    sources = view["sources"].set_index("id")
+    rated = set(view["ratings"]["evidence"])  # an item no rating names is not evidence here
+    events, motives, evidence = (view[name][view[name]["id"].isin(rated)] for name in ("events", "motives", "evidence"))
     frames = [
         pd.DataFrame(
             {
                 "id": events["id"],
                 "kind": "event",
                 "description": events["title"],
-                "date": list(map(display_date, events["date"], events["date_precision"])),
+                "date": events["date"],
+                "date_precision": events["date_precision"],
                 "start": events["start"],
                 "credibility": events["credibility"],
-                "sources": [id_list(cell) for cell in events["sources"]],
+                "sources": events["sources"],
                 "absence": False,
             }
         ),
@@ -85,10 +87,11 @@ def items_as_of(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 "id": motives["id"],
                 "kind": "motive",
                 "description": motives["motive"],
-                "date": [shown_dates[s] for s in motives["source"]],
-                "start": [published[s] for s in motives["source"]],
+                "date": motives["source"].map(sources["published"]),
+                "date_precision": motives["source"].map(sources["published_precision"]),
+                "start": motives["source"].map(sources["start"]),
                 "credibility": motives["credibility"],
-                "sources": [[s] for s in motives["source"]],
+                "sources": motives["source"],
                 "absence": False,
             }
         ),
@@ -97,11 +100,12 @@ def items_as_of(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 "id": evidence["id"],
                 "kind": "evidence",
                 "description": evidence["description"],
-                "date": list(map(display_date, evidence["date"], evidence["date_precision"])),
+                "date": evidence["date"],
+                "date_precision": evidence["date_precision"],
                 "start": evidence["start"] if "start" in evidence else pd.Series(dtype="datetime64[ns]"),
                 "credibility": evidence["credibility"],
-                "sources": [[s] for s in evidence["source"]],
-                "absence": [bool(a) for a in evidence["absence"]],
+                "sources": evidence["source"],
+                "absence": evidence["absence"].astype(bool),
             }
         ),
     ]
@@ -123,7 +127,8 @@ def analyse(
     unrated, and whether it is diagnostic); the hypotheses not rated; and the sentence the scores say.
     Whole columns at a time: a million ratings cost a few passes.
     """
-    known = ratings[ratings["evidence"].isin(set(items["id"]))]
+    position = pd.Index(items["id"]).get_indexer(ratings["evidence"])  # -1: an item the edition does not know
+    known = ratings[position >= 0]
     nothing = {"weights": [{"grade": g, "weight": w} for g, w in CREDIBILITY_WEIGHTS.items()], "hypothesis_count": 0, "evidence_count": 0}
     if known.empty:
         unrated = [{"id": h, "label": label} for h, label in zip(hypotheses["id"], hypotheses["label"])]
@@ -135,29 +140,38 @@ def analyse(
             "diagnostic_count": 0,
             "sentence": sentence([], None),
         }
-    items = items[items["id"].isin(set(known["evidence"]))].reset_index(drop=True)
-    items = items.assign(code=[f"E{n}" for n in range(1, len(items) + 1)], weight=items["credibility"].map(CREDIBILITY_WEIGHTS))
-    weight = known["evidence"].map(dict(zip(items["id"], items["weight"])))
-    inconsistency = known["rating"].map(INCONSISTENCY).astype(float).fillna(0.0) * weight.astype(float)
-    scores = inconsistency.groupby(known["hypothesis"]).sum().round(2)
-    rated_by = known.groupby("hypothesis").size()
+    position = position[position >= 0]
+    item_weight = items["credibility"].map(CREDIBILITY_WEIGHTS).to_numpy(dtype=float)
+    scale = list(RATINGS)
+    code = pd.Index(scale).get_indexer(known["rating"])
+    inconsistency = np.array([INCONSISTENCY.get(r, 0) for r in scale], dtype=float)[code] * item_weight[position]
+    hypothesis_at = pd.Index(hypotheses["id"]).get_indexer(known["hypothesis"])
+    scores = np.bincount(hypothesis_at, weights=inconsistency, minlength=len(hypotheses)).round(2)
+    rated_by = np.bincount(hypothesis_at, minlength=len(hypotheses))
     kinds = hypotheses["kind"].replace("", DEFAULT_KIND) if "kind" in hypotheses else pd.Series(DEFAULT_KIND, index=hypotheses.index)
-    ranked = pd.DataFrame({"id": hypotheses["id"], "label": hypotheses["label"], "kind": kinds, "order": range(len(hypotheses))})
-    ranked = ranked[ranked["id"].isin(scores.index)]
-    ranked = ranked.assign(score=ranked["id"].map(scores).astype(float), rated=ranked["id"].map(rated_by).astype(int))
-    ranked = ranked.sort_values(["score", "order"], kind="stable").reset_index(drop=True)
+    ranked = pd.DataFrame({"id": hypotheses["id"], "label": hypotheses["label"], "kind": kinds, "score": scores, "rated": rated_by})
+    ranked = ranked[rated_by > 0].sort_values("score", kind="stable").reset_index(drop=True)  # ties keep the file's order
     ranked["rank"] = ranked["score"].rank(method="min").astype(int)
-    hypothesis_list = records(ranked.drop(columns="order"))
-
+    hypothesis_list = records(ranked)
     count = len(ranked)
-    by_item = known.assign(inconsistency=inconsistency).groupby("evidence")
-    partial = by_item.size().reindex(items["id"]).to_numpy() < count  # some pair unrated, which reads as N
-    neutral = known["rating"].eq(NEUTRAL).groupby(known["evidence"]).any().reindex(items["id"]).to_numpy()
-    distinct = by_item["rating"].nunique().reindex(items["id"]).to_numpy() + (partial & ~neutral)
-    highest = by_item["inconsistency"].max().reindex(items["id"]).to_numpy()
-    lowest = by_item["inconsistency"].min().reindex(items["id"]).to_numpy()
+
+    # Per item, by its position: how many hypotheses rate it, which ratings it has (one bit each), its inconsistency's range.
+    rated_items = np.bincount(position, minlength=len(items))
+    present = np.zeros(len(items), dtype=np.int64)
+    np.bitwise_or.at(present, position, 1 << code)
+    partial = rated_items < count  # some pair unrated, which reads as N
+    present = np.where(partial, present | (1 << scale.index(NEUTRAL)), present)
+    distinct = np.array([bin(bits).count("1") for bits in range(1 << len(scale))])[present]
+    highest, lowest = np.full(len(items), -np.inf), np.full(len(items), np.inf)
+    np.maximum.at(highest, position, inconsistency)
+    np.minimum.at(lowest, position, inconsistency)
     spread = (np.where(partial, np.maximum(highest, 0), highest) - np.where(partial, np.minimum(lowest, 0), lowest)).round(2)
-    items = items.assign(diagnostic=distinct > 1, spread=spread)
+    keep = rated_items > 0
+    items = items[keep].reset_index(drop=True)
+    items = items.assign(
+        code=[f"E{n}" for n in range(1, len(items) + 1)], weight=item_weight[keep], diagnostic=distinct[keep] > 1, spread=spread[keep]
+    )
+    spread = spread[keep]
 
     columns = items
     if len(items) > max_columns:
@@ -173,10 +187,10 @@ def analyse(
             "code": e["code"],
             "kind": e["kind"],
             "description": e["description"],
-            "date": e["date"],
+            "date": display_date(e["date"], e["date_precision"]),
             "credibility": e["credibility"],
             "weight": float(e["weight"]),
-            "sources": list(e["sources"]),
+            "sources": id_list(e["sources"]),
             "absence": bool(e["absence"]),
             "diagnostic": bool(e["diagnostic"]),
             "spread": float(e["spread"]),
@@ -189,7 +203,7 @@ def analyse(
         "hypotheses": hypothesis_list,
         "rows": rows,
         "columns": evidence,
-        "unrated": [{"id": h, "label": label} for h, label in zip(hypotheses["id"], hypotheses["label"]) if h not in scores.index],
+        "unrated": [{"id": h, "label": label} for h, label, n in zip(hypotheses["id"], hypotheses["label"], rated_by) if n == 0],
         "hypothesis_count": count,
         "evidence_count": len(items),
         "diagnostic_count": int(items["diagnostic"].sum()),
@@ -201,25 +215,22 @@ def analyse(
 def decider(first: str, second: str, items: pd.DataFrame, ratings: pd.DataFrame) -> dict | None:
     """The item whose ratings differ most between two hypotheses, weighted as scored (its credibility
     weight times the difference of their inconsistency): code, description and the two ratings.
-    The earliest on a tie; None when no item is rated more inconsistent with one than the other."""
+    The earliest on a tie; None when no item is rated more inconsistent with one than the other.
+    Only the items rated against either can differ, so only they are looked at."""
     pair = ratings[ratings["hypothesis"].isin([first, second])]
-    wide = (
-        pair.pivot(index="evidence", columns="hypothesis", values="rating")
-        .reindex(index=items["id"], columns=[first, second])
-        .fillna(NEUTRAL)
-    )
-    gap = (wide[first].map(INCONSISTENCY).fillna(0) - wide[second].map(INCONSISTENCY).fillna(0)).abs().to_numpy() * items[
-        "weight"
-    ].to_numpy()
-    if len(gap) == 0 or gap.max() <= 0:
-        return None
-    at = int(np.argmax(gap))  # the first of the widest
-    return {
-        "code": items["code"].iloc[at],
-        "description": items["description"].iloc[at],
-        "first": wide[first].iloc[at],
-        "second": wide[second].iloc[at],
-    }
+    given = {(e, h): r for e, h, r in zip(pair["evidence"], pair["hypothesis"], pair["rating"])}
+    candidates = list(dict.fromkeys(e for e, _ in given))
+    at = dict(zip(candidates, pd.Index(items["id"]).get_indexer(candidates).tolist()))
+    best, widest = None, 0.0
+    for e in sorted(candidates, key=at.__getitem__):
+        one, other = given.get((e, first), NEUTRAL), given.get((e, second), NEUTRAL)
+        gap = abs(INCONSISTENCY.get(one, 0) - INCONSISTENCY.get(other, 0)) * float(items["weight"].iat[at[e]])
+        if gap > widest:
+            best, widest = (
+                {"code": items["code"].iat[at[e]], "description": items["description"].iat[at[e]], "first": one, "second": other},
+                gap,
+            )
+    return best
 
 
 def _score(value: float) -> str:

@@ -307,12 +307,18 @@ def unique_keys(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Fo
     """A table's key (its id, the forecast an outcome resolves, a report's judgment id) is used by one
     row only. A key of several columns is reported in its last one, naming the others' values."""
     *scope, last = table.key
-    keys = rows[list(table.key)].apply(tuple, axis=1) if scope else rows[last]
-    seen_before = keys.duplicated(keep="first")
-    repeated = keys[seen_before & (rows[last] != "")]
-    if repeated.empty:
+    seen_before = rows.duplicated(subset=list(table.key), keep="first")  # whole columns: no tuple is made for a clean row
+    at_fault = rows[seen_before & (rows[last] != "")]
+    if at_fault.empty:
         return
-    first_line = dict(zip(keys[~seen_before].tolist(), keys.index[~seen_before]))
+    doubled = rows[~seen_before & rows.duplicated(subset=list(table.key), keep=False)]
+    as_keys = (
+        (lambda frame: pd.Series(list(zip(*(frame[c].tolist() for c in table.key))), index=frame.index, dtype=object))
+        if scope
+        else (lambda frame: frame[last])
+    )
+    repeated = as_keys(at_fault)
+    first_line = dict(zip(as_keys(doubled).tolist(), doubled.index))
     if scope:
         within = " and ".join(scope)
         rule = f"{last}s must be unique within a {within}" if last == "id" else f"each {within} and {last} together have one row"
@@ -564,12 +570,11 @@ def one_of_references(rows: pd.DataFrame, table: Table, around: Around) -> Itera
 
 def _not_one_of_ids(cells: pd.Series, targets: tuple[str, ...], around: Around) -> pd.Series:
     cells = cells[cells.str.fullmatch(ID_PATTERN)]
-    ids = {t: set(around.referenced[t]["id"]) for t in targets}
-    where = [[around.labels[t] for t in targets if item in ids[t]] for item in cells.tolist()]
-    found = pd.Series([len(w) for w in where], index=cells.index)
+    hits = {t: pc.is_in(_arrow(cells), value_set=_arrow(around.referenced[t]["id"])).to_numpy(zero_copy_only=False) for t in targets}
+    found = sum(hits[t].astype(int) for t in targets)
     files = [around.labels[t] for t in targets]
     unknown = cells[found == 0]
-    meant = suggestions(unknown.unique(), [i for t in targets for i in sorted(ids[t])])
+    meant = suggestions(unknown.unique(), pd.concat([around.referenced[t]["id"] for t in targets]))
     messages = _say(
         lambda item: (
             f"{shown(item)} is not an id in {', '.join(files[:-1])} or {files[-1]}{_did_you_mean(item, meant)}"
@@ -577,12 +582,15 @@ def _not_one_of_ids(cells: pd.Series, targets: tuple[str, ...], around: Around) 
         ),
         unknown,
     )
-    twice = pd.Series([" and ".join(w) for w in where], index=cells.index)[found > 1]
-    if not twice.empty:
+    if (found > 1).any():
+        twice = cells[found > 1]
+        where = pd.Series(
+            [" and ".join(around.labels[t] for t in targets if hits[t][i]) for i in np.flatnonzero(found > 1)], index=twice.index
+        )
         ambiguous = _say(
             lambda item, files_of: f"{shown(item)} is an id in both {files_of}; rename one so the id names one item of evidence",
-            cells[found > 1],
             twice,
+            where,
         )
         messages = pd.concat([messages, ambiguous]).sort_index()
     return messages

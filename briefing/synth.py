@@ -28,8 +28,8 @@ from briefing.schema import (
 from briefing.tables import csv_text
 
 PER_SCALE = {"sources": 30, "actors": 15, "analysts": 10, "hypotheses": 12, "events": 100, "motives": 40, "forecasts": 20, "evidence": 4}
-RATED_PER_HYPOTHESIS = 6
-"""How many items of evidence (events, motives, evidence rows) each hypothesis is rated against."""
+RATED_PER_BLOCK = 6
+"""How many items of evidence (events, motives, evidence rows) each block of hypotheses is rated against."""
 CREDIBILITY_WEIGHTS = [0.25, 0.35, 0.2, 0.1, 0.05, 0.05]
 """How often each credibility grade (1 to 6) is given: mostly confirmed or probably true, as in a curated file."""
 START = dt.date(2017, 1, 1)
@@ -217,14 +217,16 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "note": "",
         }
     )
-    # Each hypothesis is rated against a few items drawn from events, motives and evidence rows alike.
+    # A matrix per block of 12 hypotheses, as a desk keeps one per question: a few items (events,
+    # motives and evidence rows alike), each rated against every hypothesis of the block.
     items = np.array([*tables["events"]["id"], *tables["motives"]["id"], *tables["evidence"]["id"]])
-    picks = np.sort(np.stack([rng.choice(len(items), size=RATED_PER_HYPOTHESIS, replace=False) for _ in range(n["hypotheses"])]), axis=1)
+    per_block = PER_SCALE["hypotheses"]
+    rated = rng.choice(len(items), size=scale * RATED_PER_BLOCK, replace=False)
     tables["ratings"] = pd.DataFrame(
         {
-            "evidence": items[picks.ravel()],
-            "hypothesis": np.repeat(hypotheses, RATED_PER_HYPOTHESIS),
-            "rating": rng.choice(list(RATINGS), size=picks.size, p=[0.1, 0.25, 0.35, 0.2, 0.1]),
+            "evidence": np.repeat(items[rated], per_block),
+            "hypothesis": [hypotheses[(i // RATED_PER_BLOCK) * per_block + h] for i in range(len(rated)) for h in range(per_block)],
+            "rating": rng.choice(list(RATINGS), size=len(rated) * per_block, p=[0.1, 0.25, 0.35, 0.2, 0.1]),
             "note": "",
         }
     )

@@ -26,10 +26,11 @@ def items(*rows: tuple[str, str]) -> pd.DataFrame:
             "id": [i for i, _ in rows],
             "kind": "evidence",
             "description": [f"Item {i}." for i, _ in rows],
-            "date": "1 June 2020",
+            "date": "2020-06-01",
+            "date_precision": "day",
             "start": pd.Timestamp("2020-06-01"),
             "credibility": [c for _, c in rows],
-            "sources": [["s"] for _ in rows],
+            "sources": "s",
             "absence": False,
         }
     )
