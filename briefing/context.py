@@ -383,7 +383,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         | set(shown_forecasts["source"])
         | {key for text in narrative.values() for key in citations.cited_keys(text)}
         | {key for j in judgments for key in j["sources"]}
-        | indicators.cited_sources(view, set(sources["id"]), as_of)
+        | indicators.cited_sources(view, set(sources["id"]), as_of, caps.get("indicators"))
     )
     listed = sources[sources["id"].isin(cited)]
     cites = {s["id"]: citation(s) for s in records(listed)}
@@ -427,7 +427,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "credibility": [{"grade": g, "label": label} for g, label in CREDIBILITY_GRADES.items()],
         },
         "glossary": glossary.entries(tables["glossary"]),
-        "indicators": indicators.indicator_context(view, set(sources["id"]), as_of, forecasts, cites),
+        "indicators": indicators.indicator_context(view, set(sources["id"]), as_of, forecasts, cites, caps.get("indicators")),
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),

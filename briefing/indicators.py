@@ -12,20 +12,18 @@ import datetime as dt
 
 import pandas as pd
 
-from briefing.dates import display_date
-from briefing.dates import FIRST_DAY
+from briefing.dates import FIRST_DAY, display_date
 from briefing.schema import TABLES_BY_NAME
 from briefing.tables import id_list, records
 
-STATUSES: tuple[str, ...] = tuple(c.choices for c in TABLES_BY_NAME["observations"].columns if c.name == "status")[0]
+STATUS = next(c for c in TABLES_BY_NAME["observations"].columns if c.name == "status")
+STATUSES: tuple[str, ...] = STATUS.choices
 """An indicator's statuses, from not seen to seen."""
 UNSEEN = STATUSES[0]
 """The status of an indicator with no observation yet."""
 LIT = frozenset(STATUSES[1:])
 """The statuses in which an indicator has lit up (emerging, seen)."""
-STATUS_LABELS: dict[str, str] = dict(
-    zip(STATUSES, next(c.labels for c in TABLES_BY_NAME["observations"].columns if c.name == "status"), strict=True)
-)
+STATUS_LABELS: dict[str, str] = dict(zip(STATUSES, STATUS.labels, strict=True))
 EFFECTS: dict[str, str] = {
     value: label
     for column in TABLES_BY_NAME["indicators"].columns
@@ -39,8 +37,10 @@ def observations_as_of(observations: pd.DataFrame, known_sources: set[str], as_o
     """The observations an edition of this date knows: begun by the as-of date (a month or a year
     counts from its first day) and reported by a source published by then, oldest first (by
     start, then id)."""
-    padded = observations["date"] + observations["date_precision"].map(FIRST_DAY)
-    start = pd.to_datetime(padded, format="%Y-%m-%d")
+    padded = [
+        date + FIRST_DAY[precision] for date, precision in zip(observations["date"].tolist(), observations["date_precision"].tolist())
+    ]
+    start = pd.Series(pd.to_datetime(padded, format="%Y-%m-%d"), index=observations.index, dtype="datetime64[ns]")
     kept = observations.assign(start=start)[(start <= pd.Timestamp(as_of)) & observations["source"].isin(known_sources)]
     return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
 
@@ -50,9 +50,12 @@ def latest(observations: pd.DataFrame) -> dict[str, dict]:
     return {o["indicator"]: o for o in records(observations)}
 
 
-def indicator_rows(indicators: pd.DataFrame, observations: pd.DataFrame, hypotheses: pd.DataFrame, cites: dict[str, dict]) -> list[dict]:
+def indicator_rows(
+    indicators: pd.DataFrame, observations: pd.DataFrame, hypotheses: pd.DataFrame, forecasts: dict[str, str], cites: dict[str, dict]
+) -> list[dict]:
     """Every indicator with its status (observations: those the edition knows, in
-    observations_as_of's order) and what it bears on, in the order written."""
+    observations_as_of's order) and what it bears on, in the order written. forecasts are the
+    statements of the edition's forecasts by id: one made after its date is left out."""
     last = latest(observations)
     labels = dict(zip(hypotheses["id"], hypotheses["label"].tolist()))
     rows = []
@@ -65,7 +68,7 @@ def indicator_rows(indicators: pd.DataFrame, observations: pd.DataFrame, hypothe
                 "hypothesis": {"id": i["hypothesis"], "label": labels[i["hypothesis"]], "effect": i["hypothesis_effect"]}
                 if i["hypothesis"]
                 else None,
-                "forecasts": id_list(i["forecasts"]),
+                "forecasts": [{"id": f, "statement": forecasts[f]} for f in id_list(i["forecasts"]) if f in forecasts],
                 "forecast_effect": i["forecast_effect"],
                 "status": seen["status"] if seen else UNSEEN,
                 "lit": bool(seen) and seen["status"] in LIT,
@@ -73,6 +76,7 @@ def indicator_rows(indicators: pd.DataFrame, observations: pd.DataFrame, hypothe
                 "note": seen["note"] if seen else "",
                 "citation": cites[seen["source"]] if seen else None,
                 "observation": seen["id"] if seen else "",
+                "start": int(seen["start"].value) if seen else 0,
             }
         )
     return rows
@@ -93,7 +97,7 @@ def before_resolution(indicators: list[dict], observations: pd.DataFrame, foreca
     first = first_lit(observations)
     rows = []
     for indicator in indicators:
-        for forecast_id in indicator["forecasts"]:
+        for forecast_id in (f["id"] for f in indicator["forecasts"]):
             forecast = resolved.get(forecast_id)
             if forecast is None:
                 continue
@@ -102,6 +106,7 @@ def before_resolution(indicators: list[dict], observations: pd.DataFrame, foreca
                 {
                     "indicator": indicator["id"],
                     "watch": indicator["watch"],
+                    "effect": indicator["forecast_effect"],
                     "forecast": forecast_id,
                     "statement": forecast["statement"],
                     "outcome": forecast["outcome"],
@@ -118,24 +123,41 @@ def summary(rows: list[dict]) -> dict[str, int]:
     return {status: sum(r["status"] == status for r in rows) for status in STATUSES}
 
 
-def indicator_context(tables: dict[str, pd.DataFrame], known_sources: set[str], as_of: dt.date, forecasts: pd.DataFrame, cites: dict) -> dict:
-    """What an edition shows of its indicators: each with its status, the count in each status,
-    and, for the forecasts resolved by its date, whether each indicator lit up before."""
+def shown_indicators(rows: list[dict], limit: int | None) -> list[dict]:
+    """At most limit indicators (all when None), in the order written: those lit up first, then
+    those observed most recently (a cap keeps what has moved)."""
+    if limit is None or len(rows) <= limit:
+        return rows
+    ranked = sorted(range(len(rows)), key=lambda n: (not rows[n]["lit"], -rows[n]["start"], n))
+    kept = set(ranked[:limit])
+    return [row for n, row in enumerate(rows) if n in kept]
+
+
+def indicator_context(
+    tables: dict[str, pd.DataFrame], known_sources: set[str], as_of: dt.date, forecasts: pd.DataFrame, cites: dict, limit: int | None = None
+) -> dict:
+    """What an edition shows of its indicators: each with its status (at most limit of them, see
+    shown_indicators), the count of all in each status, and, for the forecasts resolved by its
+    date, whether each indicator shown lit up before."""
     seen = observations_as_of(tables["observations"], known_sources, as_of)
-    rows = indicator_rows(tables["indicators"], seen, tables["hypotheses"], cites)
+    statements = dict(zip(forecasts["id"], forecasts["statement"].tolist()))
+    rows = indicator_rows(tables["indicators"], seen, tables["hypotheses"], statements, cites)
+    shown = shown_indicators(rows, limit)
     return {
-        "rows": rows,
+        "rows": shown,
+        "count": len(rows),
         "counts": summary(rows),
         "statuses": [{"status": s, "label": label} for s, label in STATUS_LABELS.items()],
         "effects": [{"effect": e, "label": label} for e, label in EFFECTS.items()],
-        "before_resolution": before_resolution(rows, seen, forecasts),
+        "before_resolution": before_resolution(shown, seen, forecasts),
     }
 
 
-def cited_sources(tables: dict[str, pd.DataFrame], known_sources: set[str], as_of: dt.date) -> set[str]:
-    """The sources of the observations an edition shows (each indicator's latest), which it lists."""
+def cited_sources(tables: dict[str, pd.DataFrame], known_sources: set[str], as_of: dt.date, limit: int | None = None) -> set[str]:
+    """The sources of the observations an edition shows (the latest of each indicator shown), which it lists."""
     seen = observations_as_of(tables["observations"], known_sources, as_of)
-    return {o["source"] for o in latest(seen).values()}
+    rows = indicator_rows(tables["indicators"], seen, tables["hypotheses"], {}, {s: {"id": s} for s in known_sources})
+    return {row["citation"]["id"] for row in shown_indicators(rows, limit) if row["citation"]}
 
 
 def status_changes(previous: dict | None, current: dict | None) -> list[dict]:
@@ -158,4 +180,3 @@ def status_changes(previous: dict | None, current: dict | None) -> list[dict]:
         for row in current["rows"]
         if row["status"] != before.get(row["id"], UNSEEN)
     ]
-

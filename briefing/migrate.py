@@ -174,7 +174,20 @@ def judgments_table(project: Path, reports: list[dict]) -> list[str]:
     return lines
 
 
-STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table)
+def add_indicators(project: Path, reports: list[dict]) -> list[str]:
+    """Issue 15 added indicators (data/indicators.csv) and what is seen of them
+    (data/observations.csv): a project without them gets each file with its header and no rows,
+    which builds with an outlook that says no indicators are tracked yet."""
+    lines = []
+    for name in ("indicators", "observations"):
+        path = project / "data" / TABLES_BY_NAME[name].filename
+        if not path.exists():
+            write_text(path, csv_text([TABLES_BY_NAME[name].column_names]))
+            lines.append(f"{path}: created with its header and no rows (add the indicators your analysts watch, then what is seen of them)")
+    return lines
+
+
+STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table, add_indicators)
 """Every change of the data model since the first release, oldest first."""
 
 

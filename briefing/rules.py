@@ -559,11 +559,22 @@ def indicator_targets(rows: pd.DataFrame, table: Table, around: Around) -> Itera
         "hypothesis",
         _say(lambda _: "is empty and so is forecasts; an indicator bears on a hypothesis, on forecasts, or on both (fill in one)", aimless),
     )
-    for target, effect, choices in (("hypothesis", "hypothesis_effect", "supports, undermines"), ("forecasts", "forecast_effect", "raises, lowers")):
+    for target, effect, choices in (
+        ("hypothesis", "hypothesis_effect", "supports, undermines"),
+        ("forecasts", "forecast_effect", "raises, lowers"),
+    ):
         missing = rows.loc[(rows[target] != "") & (rows[effect] == ""), target]
-        yield Found(effect, _say(lambda _, t=target, c=choices: f"is empty; {t} is given, so say what seeing the indicator does to it (write one of: {c})", missing))
+        yield Found(
+            effect,
+            _say(
+                lambda _, t=target, c=choices: f"is empty; {t} is given, so say what seeing the indicator does to it (write one of: {c})",
+                missing,
+            ),
+        )
         idle = rows.loc[(rows[target] == "") & (rows[effect] != ""), effect]
-        yield Found(effect, _say(lambda value, t=target: f"{shown(value)} is set but {t} is empty; name the {t} it acts on, or clear it", idle))
+        yield Found(
+            effect, _say(lambda value, t=target: f"{shown(value)} is set but {t} is empty; name the {t} it acts on, or clear it", idle)
+        )
 
 
 def observed_after_source(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
