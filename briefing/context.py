@@ -377,13 +377,14 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     ranked = ranked_forecasts(forecasts, as_of)
     shown_forecasts = ranked.head(caps["forecasts"])
     judgments = judgment_rows(report_judgments(tables["judgments"], report["id"]))
+    watched = indicators.indicator_statuses(view, set(sources["id"]), as_of, caps.get("indicators"))
     cited = (
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
         | set(shown_forecasts["source"])
         | {key for text in narrative.values() for key in citations.cited_keys(text)}
         | {key for j in judgments for key in j["sources"]}
-        | indicators.cited_sources(view, set(sources["id"]), as_of, caps.get("indicators"))
+        | indicators.cited_sources(watched)
     )
     listed = sources[sources["id"].isin(cited)]
     cites = {s["id"]: citation(s) for s in records(listed)}
@@ -427,7 +428,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "credibility": [{"grade": g, "label": label} for g, label in CREDIBILITY_GRADES.items()],
         },
         "glossary": glossary.entries(tables["glossary"]),
-        "indicators": indicators.indicator_context(view, set(sources["id"]), as_of, forecasts, cites, caps.get("indicators")),
+        "indicators": indicators.indicator_context(watched, tables["hypotheses"], forecasts, cites),
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from briefing.dates import FIRST_DAY, display_date
 from briefing.schema import TABLES_BY_NAME
@@ -33,34 +35,54 @@ EFFECTS: dict[str, str] = {
 """What seeing an indicator does to what it bears on (supports, undermines, raises, lowers), and what each means."""
 
 
+def among(cells: pd.Series, values: set[str]) -> pd.Series:
+    """Which cells are among values: Series.isin, in Arrow's kernel (isin with a set of strings
+    on an Arrow column goes value by value, a second for a few thousand)."""
+    found = pc.is_in(pa.array(cells.array, type=pa.large_string()), value_set=pa.array(list(values), type=pa.large_string()))
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=cells.index, dtype=bool)
+
+
 def observations_as_of(observations: pd.DataFrame, known_sources: set[str], as_of: dt.date) -> pd.DataFrame:
     """The observations an edition of this date knows: begun by the as-of date (a month or a year
     counts from its first day) and reported by a source published by then, oldest first (by
     start, then id)."""
-    padded = [
-        date + FIRST_DAY[precision] for date, precision in zip(observations["date"].tolist(), observations["date_precision"].tolist())
-    ]
-    start = pd.Series(pd.to_datetime(padded, format="%Y-%m-%d"), index=observations.index, dtype="datetime64[ns]")
-    kept = observations.assign(start=start)[(start <= pd.Timestamp(as_of)) & observations["source"].isin(known_sources)]
+    padded = observations["date"] + observations["date_precision"].map(FIRST_DAY).astype(observations["date"].dtype)
+    start = pd.to_datetime(padded, format="%Y-%m-%d").astype("datetime64[ns]")
+    kept = observations.assign(start=start)[(start <= pd.Timestamp(as_of)) & among(observations["source"], known_sources)]
     return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
 
 
-def latest(observations: pd.DataFrame) -> dict[str, dict]:
-    """Each indicator's latest observation (observations in observations_as_of's order)."""
-    return {o["indicator"]: o for o in records(observations)}
+def with_status(indicators: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator with its latest observation (observations: those the edition knows, in
+    observations_as_of's order; columns prefixed seen_), its status (not seen when it has none)
+    and whether it has lit up, in the order written."""
+    last = observations.drop_duplicates("indicator", keep="last").set_index("indicator")
+    seen = last[["id", "date", "date_precision", "status", "source", "note", "start"]].add_prefix("seen_")
+    frame = indicators.join(seen, on="id")
+    status = frame["seen_status"].astype(object).where(frame["seen_status"].notna(), UNSEEN)
+    return frame.assign(status=status, lit=status.isin(LIT), position=range(len(frame)))
 
 
-def indicator_rows(
-    indicators: pd.DataFrame, observations: pd.DataFrame, hypotheses: pd.DataFrame, forecasts: dict[str, str], cites: dict[str, dict]
-) -> list[dict]:
-    """Every indicator with its status (observations: those the edition knows, in
-    observations_as_of's order) and what it bears on, in the order written. forecasts are the
-    statements of the edition's forecasts by id: one made after its date is left out."""
-    last = latest(observations)
-    labels = dict(zip(hypotheses["id"], hypotheses["label"].tolist()))
+def shown_indicators(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    """At most limit indicators of with_status' frame (all when None), in the order written: those
+    lit up first, then those observed most recently (a cap keeps what has moved)."""
+    if limit is None or len(frame) <= limit:
+        return frame
+    ranked = frame.sort_values(["lit", "seen_start", "position"], ascending=[False, False, True], na_position="last", kind="stable")
+    return ranked.head(limit).sort_values("position")
+
+
+def indicator_rows(shown: pd.DataFrame, hypotheses: pd.DataFrame, forecasts: dict[str, str], cites: dict[str, dict]) -> list[dict]:
+    """What the edition shows of each indicator (shown: rows of with_status' frame): its status and
+    latest observation with its citation, and what it bears on. forecasts are the statements of
+    the edition's forecasts by id: one made after its date is left out."""
+    named = set(shown["hypothesis"].tolist())
+    chosen = hypotheses[among(hypotheses["id"], named)]
+    labels = dict(zip(chosen["id"].tolist(), chosen["label"].tolist()))
     rows = []
-    for i in records(indicators):
-        seen = last.get(i["id"])
+    plain = shown.drop(columns="seen_start")
+    for i in records(plain.astype(object).where(plain.notna(), "")):
+        seen = bool(i["seen_id"])
         rows.append(
             {
                 "id": i["id"],
@@ -70,13 +92,12 @@ def indicator_rows(
                 else None,
                 "forecasts": [{"id": f, "statement": forecasts[f]} for f in id_list(i["forecasts"]) if f in forecasts],
                 "forecast_effect": i["forecast_effect"],
-                "status": seen["status"] if seen else UNSEEN,
-                "lit": bool(seen) and seen["status"] in LIT,
-                "since": display_date(seen["date"], seen["date_precision"]) if seen else "",
-                "note": seen["note"] if seen else "",
-                "citation": cites[seen["source"]] if seen else None,
-                "observation": seen["id"] if seen else "",
-                "start": int(seen["start"].value) if seen else 0,
+                "status": i["status"],
+                "lit": bool(i["lit"]),
+                "since": display_date(i["seen_date"], i["seen_date_precision"]) if seen else "",
+                "note": i["seen_note"],
+                "observation": i["seen_id"],
+                "citation": cites[i["seen_source"]] if seen else None,
             }
         )
     return rows
@@ -93,7 +114,8 @@ def before_resolution(indicators: list[dict], observations: pd.DataFrame, foreca
     open known by the edition's date: forecasts is context.with_outcomes' table): whether the
     indicator lit up before the forecast resolved, i.e. its first emerging or seen observation
     begins before the resolution day. One first lit up on that day or later did not warn in time."""
-    resolved = {f["id"]: f for f in records(forecasts) if f["outcome"] != "open" and f["outcome_resolved_on"]}
+    named = forecasts[among(forecasts["id"], {f["id"] for i in indicators for f in i["forecasts"]})]
+    resolved = {f["id"]: f for f in records(named) if f["outcome"] != "open" and f["outcome_resolved_on"]}
     first = first_lit(observations)
     rows = []
     for indicator in indicators:
@@ -112,61 +134,72 @@ def before_resolution(indicators: list[dict], observations: pd.DataFrame, foreca
                     "outcome": forecast["outcome"],
                     "resolved_on": display_date(forecast["outcome_resolved_on"]),
                     "lit_on": display_date(lit_on.date().isoformat()) if lit_on is not None else "",
-                    "lit_before": lit_on is not None and lit_on < pd.Timestamp(forecast["outcome_resolved_on"]),
+                    "lit_before": (lit := lit_on is not None and lit_on < pd.Timestamp(forecast["outcome_resolved_on"])),
+                    "verdict": verdict(lit, indicator["forecast_effect"], forecast["outcome"]),
                 }
             )
     return rows
 
 
-def summary(rows: list[dict]) -> dict[str, int]:
-    """How many indicators are in each status (every status, in order)."""
-    return {status: sum(r["status"] == status for r in rows) for status in STATUSES}
+VERDICTS = {
+    (True, True): "gave warning",
+    (True, False): "false signal",
+    (False, True): "no warning",
+    (False, False): "rightly quiet",
+}
+"""(lit up before, pointed the way the forecast resolved) -> what the indicator did."""
 
 
-def shown_indicators(rows: list[dict], limit: int | None) -> list[dict]:
-    """At most limit indicators (all when None), in the order written: those lit up first, then
-    those observed most recently (a cap keeps what has moved)."""
-    if limit is None or len(rows) <= limit:
-        return rows
-    ranked = sorted(range(len(rows)), key=lambda n: (not rows[n]["lit"], -rows[n]["start"], n))
-    kept = set(ranked[:limit])
-    return [row for n, row in enumerate(rows) if n in kept]
+def verdict(lit: bool, effect: str, outcome: str) -> str:
+    """What an indicator did for a forecast resolved yes or no: lit up before it resolved and
+    pointing the way it resolved (raises and yes, lowers and no), it gave warning; lit up the
+    other way, a false signal; not lit, no warning where its sign came true, and rightly quiet
+    where it did not. Partial and ambiguous outcomes get none: there is no way to point."""
+    if outcome not in ("yes", "no"):
+        return ""
+    return VERDICTS[(lit, (effect == "raises") == (outcome == "yes"))]
 
 
-def indicator_context(
-    tables: dict[str, pd.DataFrame], known_sources: set[str], as_of: dt.date, forecasts: pd.DataFrame, cites: dict, limit: int | None = None
-) -> dict:
-    """What an edition shows of its indicators: each with its status (at most limit of them, see
-    shown_indicators), the count of all in each status, and, for the forecasts resolved by its
-    date, whether each indicator shown lit up before."""
+def indicator_statuses(tables: dict[str, pd.DataFrame], known_sources: set[str], as_of: dt.date, limit: int | None = None) -> dict:
+    """The edition's indicators with their statuses (with_status), the observations it knows, and
+    those it shows (at most limit): what cited_sources and indicator_context read."""
     seen = observations_as_of(tables["observations"], known_sources, as_of)
-    statements = dict(zip(forecasts["id"], forecasts["statement"].tolist()))
-    rows = indicator_rows(tables["indicators"], seen, tables["hypotheses"], statements, cites)
-    shown = shown_indicators(rows, limit)
+    frame = with_status(tables["indicators"], seen)
+    return {"all": frame, "observations": seen, "shown": shown_indicators(frame, limit)}
+
+
+def cited_sources(statuses: dict) -> set[str]:
+    """The sources of the observations an edition shows (the latest of each indicator shown), which it lists."""
+    return set(statuses["shown"]["seen_source"].dropna())
+
+
+def indicator_context(statuses: dict, hypotheses: pd.DataFrame, forecasts: pd.DataFrame, cites: dict) -> dict:
+    """What an edition shows of its indicators (statuses: indicator_statuses'): each shown with its
+    status, the count of all in each status, the status of every indicator seen in some way (one
+    absent is not seen), and, for the forecasts resolved by its date, whether each indicator
+    shown lit up before."""
+    frame = statuses["all"]
+    named = forecasts[among(forecasts["id"], {f for cell in statuses["shown"]["forecasts"].tolist() for f in id_list(cell)})]
+    rows = indicator_rows(statuses["shown"], hypotheses, dict(zip(named["id"].tolist(), named["statement"].tolist())), cites)
+    observed = frame[frame["seen_status"].notna()]
     return {
-        "rows": shown,
-        "count": len(rows),
-        "counts": summary(rows),
+        "rows": rows,
+        "count": len(frame),
+        "counts": {status: int((frame["status"] == status).sum()) for status in STATUSES},
+        "status_of": dict(zip(observed["id"].tolist(), observed["status"].tolist())),
         "statuses": [{"status": s, "label": label} for s, label in STATUS_LABELS.items()],
         "effects": [{"effect": e, "label": label} for e, label in EFFECTS.items()],
-        "before_resolution": before_resolution(shown, seen, forecasts),
+        "before_resolution": before_resolution(rows, statuses["observations"], forecasts),
     }
 
 
-def cited_sources(tables: dict[str, pd.DataFrame], known_sources: set[str], as_of: dt.date, limit: int | None = None) -> set[str]:
-    """The sources of the observations an edition shows (the latest of each indicator shown), which it lists."""
-    seen = observations_as_of(tables["observations"], known_sources, as_of)
-    rows = indicator_rows(tables["indicators"], seen, tables["hypotheses"], {}, {s: {"id": s} for s in known_sources})
-    return {row["citation"]["id"] for row in shown_indicators(rows, limit) if row["citation"]}
-
-
 def status_changes(previous: dict | None, current: dict | None) -> list[dict]:
-    """Indicators whose status changed since the previous edition (its context's indicators): old
+    """Indicators shown whose status changed since the previous edition (contexts' indicators): old
     and new status, the date of the observation that changed it, and its source. An indicator new
-    since then counts as not seen before; none changed when there is no previous edition."""
+    since then, or with no observation then, was not seen; none changed without a previous edition."""
     if previous is None or current is None:
         return []
-    before = {row["id"]: row["status"] for row in previous["rows"]}
+    before = previous["status_of"]
     return [
         {
             "id": row["id"],

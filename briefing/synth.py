@@ -148,8 +148,8 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "note": "",
         }
     )
-    # Half the events have a chart label (the title's first three words), half leave it to the title.
-    short = [" ".join(title.split()[:3]) if i % 2 == 0 else "" for i, title in enumerate(tables["events"]["title"])]
+    # Half the events have a chart label (the title's first three words, within the label's 32 characters), half leave it to the title.
+    short = [" ".join(title.split()[:3])[:32].rstrip() if i % 2 == 0 else "" for i, title in enumerate(tables["events"]["title"])]
     tables["events"] = tables["events"].assign(label=short)
     tables["motives"] = pd.DataFrame(
         {

@@ -11,7 +11,16 @@ import pytest
 from helpers import rows, write_rows
 
 from briefing.changes import edition_changes
-from briefing.indicators import before_resolution, indicator_context, indicator_rows, observations_as_of
+from briefing.indicators import (
+    before_resolution,
+    indicator_context,
+    indicator_rows,
+    indicator_statuses,
+    observations_as_of,
+    shown_indicators,
+    verdict,
+    with_status,
+)
 from briefing.problems import DataError
 from briefing.validate import load_table
 
@@ -49,7 +58,7 @@ def observations(*specs: tuple[str, str, str, str]) -> pd.DataFrame:
 
 def status(table: pd.DataFrame, known: set[str], as_of: str) -> dict[str, str]:
     seen = observations_as_of(table, known, dt.date.fromisoformat(as_of))
-    return {r["id"]: r["status"] for r in indicator_rows(indicators(("a", ""), ("b", "")), seen, HYPOTHESES, {}, CITES)}
+    return {r["id"]: r["status"] for r in indicator_rows(with_status(indicators(("a", ""), ("b", "")), seen), HYPOTHESES, {}, CITES)}
 
 
 CITES = {s: {"id": s, "number": n, "note": s, "reliability": "B"} for n, s in enumerate(["s1", "s2", "s3"], start=1)}
@@ -87,7 +96,7 @@ def edition(as_of: str, table: pd.DataFrame, known: set[str]) -> dict:
         "forecasts": [],
         "actors": [],
         "judgments": [],
-        "indicators": indicator_context(tables, known, dt.date.fromisoformat(as_of), forecasts, CITES),
+        "indicators": indicator_context(indicator_statuses(tables, known, dt.date.fromisoformat(as_of)), HYPOTHESES, forecasts, CITES),
     }
 
 
@@ -129,7 +138,7 @@ def test_an_indicator_lit_up_before_a_forecast_resolved_only_if_it_was_first_eme
     known_forecasts = forecasts(("f1", "no", "2020-11-03"), ("f2", "yes", "2021-03-01"), ("f3", "open", ""))
     seen = observations_as_of(table, {"s1"}, dt.date(2026, 1, 1))
     statements = dict(zip(known_forecasts["id"], known_forecasts["statement"]))
-    shown = indicator_rows(indicators(("a", "f1;f2;f3"), ("b", "f1")), seen, HYPOTHESES, statements, CITES)
+    shown = indicator_rows(with_status(indicators(("a", "f1;f2;f3"), ("b", "f1")), seen), HYPOTHESES, statements, CITES)
     result = [(r["indicator"], r["forecast"], r["lit_before"], r["lit_on"]) for r in before_resolution(shown, seen, known_forecasts)]
     assert result == [
         ("a", "f1", True, "10 October 2020"),
@@ -138,8 +147,42 @@ def test_an_indicator_lit_up_before_a_forecast_resolved_only_if_it_was_first_eme
     ]  # f3 is open, so it is not judged
 
 
+@pytest.mark.parametrize(
+    ("lit", "effect", "outcome", "expected"),
+    [
+        (True, "raises", "yes", "gave warning"),
+        (True, "lowers", "no", "gave warning"),
+        (True, "raises", "no", "false signal"),
+        (False, "raises", "yes", "no warning"),
+        (False, "lowers", "yes", "rightly quiet"),
+        (True, "raises", "ambiguous", ""),
+    ],
+)
+def test_what_an_indicator_did_depends_on_whether_it_lit_up_and_which_way_it_points(lit, effect, outcome, expected):
+    assert verdict(lit, effect, outcome) == expected
+
+
+def test_a_cap_keeps_the_indicators_lit_up_then_the_most_recently_observed_in_the_order_written():
+    table = observations(
+        ("a", "2020-01-01", "seen", "s1"),
+        ("b", "2020-05-01", "not seen", "s1"),
+        ("c", "2020-02-01", "emerging", "s1"),
+        ("e", "2020-03-01", "not seen", "s1"),
+    )
+    frame = with_status(
+        indicators(("a", ""), ("b", ""), ("c", ""), ("d", ""), ("e", "")), observations_as_of(table, {"s1"}, dt.date(2020, 12, 31))
+    )
+    assert list(shown_indicators(frame, 3)["id"]) == ["a", "b", "c"]  # a and c lit; then b, observed after e; d never
+    assert list(shown_indicators(frame, None)["id"]) == ["a", "b", "c", "d", "e"]
+
+
 def test_a_forecast_the_edition_does_not_know_is_left_out_of_what_an_indicator_bears_on():
-    shown = indicator_rows(indicators(("a", "f1;f9")), observations(), HYPOTHESES, {"f1": "Statement f1"}, CITES)
+    shown = indicator_rows(
+        with_status(indicators(("a", "f1;f9")), observations_as_of(observations(), set(), dt.date(2020, 1, 1))),
+        HYPOTHESES,
+        {"f1": "Statement f1"},
+        CITES,
+    )
     assert [f["id"] for f in shown[0]["forecasts"]] == ["f1"]
 
 
