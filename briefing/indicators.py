@@ -38,6 +38,8 @@ EFFECTS: dict[str, str] = {
 def among(cells: pd.Series, values: set[str]) -> pd.Series:
     """Which cells are among values: Series.isin, in Arrow's kernel (isin with a set of strings
     on an Arrow column goes value by value, a second for a few thousand)."""
+    if cells.empty:
+        return pd.Series(False, index=cells.index, dtype=bool)
     found = pc.is_in(pa.array(cells.array, type=pa.large_string()), value_set=pa.array(list(values), type=pa.large_string()))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=cells.index, dtype=bool)
 
