@@ -68,7 +68,8 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
     """The data as it stood on the as-of date: all an edition may know, and all it is built from.
 
     Sources published later, and what only they report, are left out; so are forecasts
-    made later and outcomes that became known later (the forecast shows as open).
+    made later and outcomes that became known later (the forecast shows as open), and
+    observations of indicators dated later (indicators.indicators_as_of).
     """
     sources = sources_as_of(tables["sources"], as_of)
     known = set(sources["id"])
@@ -83,6 +84,7 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
         "motives": tables["motives"][tables["motives"]["source"].isin(known)],
         "forecasts": forecasts,
         "outcomes": outcomes[resolved & outcomes["forecast"].isin(set(forecasts["id"]))],
+        **indicators.indicators_as_of(tables, set(forecasts["id"]), known, as_of),
     }
 
 

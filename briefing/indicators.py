@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from briefing.dates import FIRST_DAY, display_date
-from briefing.schema import TABLES_BY_NAME
+from briefing.schema import LIST_SEPARATOR, TABLES_BY_NAME
 from briefing.tables import id_list, records
 
 STATUS = next(c for c in TABLES_BY_NAME["observations"].columns if c.name == "status")
@@ -52,6 +52,25 @@ def observations_as_of(observations: pd.DataFrame, known_sources: set[str], as_o
     start = pd.to_datetime(padded, format="%Y-%m-%d").astype("datetime64[ns]")
     kept = observations.assign(start=start)[(start <= pd.Timestamp(as_of)) & among(observations["source"], known_sources)]
     return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+
+
+def indicators_as_of(
+    tables: dict[str, pd.DataFrame], forecasts: set[str], known_sources: set[str], as_of: dt.date
+) -> dict[str, pd.DataFrame]:
+    """The indicators and observations an edition of this date knows (context.edition_view):
+    observations as observations_as_of keeps them (without its start column), and indicators
+    naming only the forecasts it knows (forecasts: their ids). An indicator left bearing on
+    nothing (its forecasts all made later, and no hypothesis) is left out, with its observations."""
+    indicators = tables["indicators"]
+    cells = [LIST_SEPARATOR.join(f for f in id_list(cell) if f in forecasts) for cell in indicators["forecasts"].tolist()]
+    kept = indicators.assign(
+        forecasts=pd.Series(cells, index=indicators.index, dtype=indicators["forecasts"].dtype),
+        forecast_effect=indicators["forecast_effect"].where(pd.Series(cells, index=indicators.index) != "", ""),
+    )
+    kept = kept[(kept["hypothesis"] != "") | (kept["forecasts"] != "")]
+    seen = observations_as_of(tables["observations"], known_sources, as_of)
+    seen = seen[among(seen["indicator"], set(kept["id"].tolist()))]
+    return {"indicators": kept, "observations": seen.drop(columns="start")}
 
 
 def with_status(indicators: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
@@ -165,7 +184,7 @@ def verdict(lit: bool, effect: str, outcome: str) -> str:
 def indicator_statuses(tables: dict[str, pd.DataFrame], known_sources: set[str], as_of: dt.date, limit: int | None = None) -> dict:
     """The edition's indicators with their statuses (with_status), the observations it knows, and
     those it shows (at most limit): what cited_sources and indicator_context read."""
-    seen = observations_as_of(tables["observations"], known_sources, as_of)
+    seen = observations_as_of(tables["observations"], known_sources, as_of)  # as edition_view keeps them, now with their start
     frame = with_status(tables["indicators"], seen)
     return {"all": frame, "observations": seen, "shown": shown_indicators(frame, limit)}
 

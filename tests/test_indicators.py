@@ -16,6 +16,7 @@ from briefing.indicators import (
     indicator_context,
     indicator_rows,
     indicator_statuses,
+    indicators_as_of,
     observations_as_of,
     shown_indicators,
     verdict,
@@ -184,6 +185,19 @@ def test_a_forecast_the_edition_does_not_know_is_left_out_of_what_an_indicator_b
         CITES,
     )
     assert [f["id"] for f in shown[0]["forecasts"]] == ["f1"]
+
+
+def test_an_edition_carries_only_the_observations_and_forecast_ids_it_knows():
+    tables = {
+        "indicators": indicators(("a", "f1;f2"), ("b", "f2")).assign(hypothesis=["h1", ""], hypothesis_effect=["supports", ""]),
+        "observations": observations(
+            ("a", "2020-06-01", "seen", "s1"), ("a", "2020-08-01", "seen", "s1"), ("b", "2020-06-01", "seen", "s1")
+        ),
+    }
+    view = indicators_as_of(tables, {"f1"}, {"s1"}, dt.date(2020, 6, 30))  # f2 made later
+    assert view["indicators"][["id", "forecasts", "forecast_effect"]].values.tolist() == [["a", "f1", "raises"]]  # b bears on nothing yet
+    assert list(view["observations"]["id"]) == ["o1"]  # o2 dated later, o3 of an indicator left out
+    assert list(view["observations"].columns) == list(tables["observations"].columns)
 
 
 # Validation: the rows are the project's own files, broken one cell at a time.
