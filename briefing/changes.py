@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing import provenance
+from briefing import indicators, provenance
 from briefing.stage import read_json, stage, write_text
 
 JUDGED = ("confidence", "likelihood")
@@ -38,8 +38,8 @@ def judgment_changes(previous: list[dict], current: list[dict]) -> dict:
 
 
 def edition_changes(previous: dict | None, current: dict) -> dict:
-    """Key judgments added, dropped and changed; new events, forecasts, motives, and forecasts
-    resolved since the previous edition."""
+    """Key judgments added, dropped and changed; new events, forecasts, motives, forecasts
+    resolved, and indicators whose status changed since the previous edition."""
     if previous is None:
         return {
             "previous": None,
@@ -48,6 +48,7 @@ def edition_changes(previous: dict | None, current: dict) -> dict:
             "newly_resolved": [],
             "new_forecasts": [],
             "new_motives": [],
+            "indicators": [],
         }
     seen_events = {e["id"] for e in previous["events"]}
     before = {f["id"]: f for f in previous["forecasts"]}
@@ -63,6 +64,7 @@ def edition_changes(previous: dict | None, current: dict) -> dict:
         "new_motives": [
             {**m, "actor": group["name"]} for group in current["actors"] for m in group["motives"] if m["id"] not in seen_motives
         ],
+        "indicators": indicators.status_changes(previous.get("indicators"), current.get("indicators")),
     }
 
 

@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import ach, citations, glossary, languages, marking, provenance, scoring, sourcing
+from briefing import ach, citations, glossary, indicators, languages, marking, provenance, scoring, sourcing
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.problems import DataError, Problem
@@ -68,7 +68,8 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
     """The data as it stood on the as-of date: all an edition may know, and all it is built from.
 
     Sources published later, and what only they report, are left out; so are forecasts
-    made later and outcomes that became known later (the forecast shows as open).
+    made later and outcomes that became known later (the forecast shows as open), and
+    observations of indicators dated later (indicators.indicators_as_of).
     """
     sources = sources_as_of(tables["sources"], as_of)
     known = set(sources["id"])
@@ -87,6 +88,7 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
         "outcomes": outcomes[resolved & outcomes["forecast"].isin(set(forecasts["id"]))],
         "evidence": evidence,
         "ratings": ach.ratings_as_of(tables["ratings"], set(events["id"]) | set(motives["id"]) | set(evidence["id"])),
+        **indicators.indicators_as_of(tables, set(forecasts["id"]), known, as_of),
     }
 
 
@@ -382,6 +384,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     shown_forecasts = ranked.head(caps["forecasts"])
     judgments = judgment_rows(report_judgments(tables["judgments"], report["id"]))
     hypotheses_tested = ach.analyse(ach.items_as_of(view), tables["hypotheses"], view["ratings"])
+    watched = indicators.indicator_statuses(view, set(sources["id"]), as_of, caps.get("indicators"))
     cited = (
         {s for cell in shown_events["sources"] for s in id_list(cell)}
         | set(shown_motives["source"])
@@ -389,6 +392,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         | {key for text in narrative.values() for key in citations.cited_keys(text)}
         | {key for j in judgments for key in j["sources"]}
         | {s for e in hypotheses_tested["columns"] for s in e["sources"]}
+        | indicators.cited_sources(watched)
     )
     listed = sources[sources["id"].isin(cited)]
     cites = {s["id"]: citation(s) for s in records(listed)}
@@ -436,6 +440,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
             "credibility": [{"grade": g, "label": label} for g, label in CREDIBILITY_GRADES.items()],
         },
         "glossary": glossary.entries(tables["glossary"]),
+        "indicators": indicators.indicator_context(watched, tables["hypotheses"], forecasts, cites),
         "estimative_scale": [{"term": t, "low": round(lo * 100), "high": round(hi * 100)} for t, (lo, hi) in ESTIMATIVE_TERMS.items()],
         "counts": {
             "events": len(events),

@@ -44,15 +44,22 @@ def add_column(path: Path, name: str, after: str | None = None, fill: str = "") 
     return [f"{path}: added column '{name}'" + (" (each row's cell is empty: fill it in)" if not fill else "")]
 
 
-def add_glossary(project: Path, reports: list[dict]) -> list[str]:
-    """Issue 14 added the glossary table (data/glossary.csv): a project without it gets the file
-    with its header and no rows, which builds as it did, with no glossary. Only analysts can write
-    the terms and what they mean; every briefing then lists those its text uses."""
-    path = project / "data" / TABLES_BY_NAME["glossary"].filename
+def add_empty_table(project: Path, name: str, nothing: str, advice: str) -> list[str]:
+    """Create a table the data model gained with its header and no rows, when the project lacks its
+    file (nothing: how its absence of rows reads, e.g. "no terms"). Such a table builds as the data
+    did before it; only the analysts can fill it in, and the advice says with what."""
+    path = project / "data" / TABLES_BY_NAME[name].filename
     if path.exists():
         return []
-    write_text(path, csv_text([TABLES_BY_NAME["glossary"].column_names]))
-    return [f"{path}: created with its header and no terms (add the abbreviations and terms of art your briefings use)"]
+    write_text(path, csv_text([TABLES_BY_NAME[name].column_names]))
+    return [f"{path}: created with its header and {nothing} ({advice})"]
+
+
+def add_glossary(project: Path, reports: list[dict]) -> list[str]:
+    """Issue 14 added the glossary table (data/glossary.csv): a project without it builds as it did,
+    with no glossary. Only analysts can write the terms and what they mean; every briefing then
+    lists those its text uses."""
+    return add_empty_table(project, "glossary", "no terms", "add the abbreviations and terms of art your briefings use")
 
 
 def add_credibility(project: Path, reports: list[dict]) -> list[str]:
@@ -176,19 +183,20 @@ def judgments_table(project: Path, reports: list[dict]) -> list[str]:
 
 def add_ach_tables(project: Path, reports: list[dict]) -> list[str]:
     """Issue 15 added the analysis of competing hypotheses: free items of evidence
-    (data/evidence.csv) and each item's rating against each hypothesis (data/ratings.csv). A project
-    without them gets each file with its header and no rows, which builds, its briefings saying that
-    no evidence has been rated yet. Only analysts can rate the evidence."""
-    lines = []
-    for name in ("evidence", "ratings"):
-        path = project / "data" / TABLES_BY_NAME[name].filename
-        if not path.exists():
-            write_text(path, csv_text([TABLES_BY_NAME[name].column_names]))
-            lines.append(f"{path}: created with its header and no rows (rate the evidence against the hypotheses there)")
-    return lines
+    (data/evidence.csv) and each item's rating against each hypothesis (data/ratings.csv). Without
+    ratings a briefing says that no evidence has been rated yet. Only analysts can rate the evidence."""
+    advice = "rate the evidence against the hypotheses there"
+    return add_empty_table(project, "evidence", "no rows", advice) + add_empty_table(project, "ratings", "no rows", advice)
 
 
-STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table, add_ach_tables)
+def add_indicators(project: Path, reports: list[dict]) -> list[str]:
+    """Issue 15 added indicators (data/indicators.csv) and what is seen of them
+    (data/observations.csv). Without indicators the outlook says none are tracked yet."""
+    advice = "add the indicators your analysts watch, then what is seen of them"
+    return add_empty_table(project, "indicators", "no rows", advice) + add_empty_table(project, "observations", "no rows", advice)
+
+
+STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table, add_ach_tables, add_indicators)
 """Every change of the data model since the first release, oldest first."""
 
 

@@ -596,6 +596,66 @@ def _not_one_of_ids(cells: pd.Series, targets: tuple[str, ...], around: Around) 
     return messages
 
 
+def indicator_targets(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """An indicator bears on something, a hypothesis or forecasts (or both), and says which way for
+    each it names: an effect with nothing to act on, or a target with no effect, is a slip."""
+    aimless = rows.loc[(rows["hypothesis"] == "") & (rows["forecasts"] == ""), "hypothesis"]
+    yield Found(
+        "hypothesis",
+        _say(lambda _: "is empty and so is forecasts; an indicator bears on a hypothesis, on forecasts, or on both (fill in one)", aimless),
+    )
+    for target, effect, choices in (
+        ("hypothesis", "hypothesis_effect", "supports, undermines"),
+        ("forecasts", "forecast_effect", "raises, lowers"),
+    ):
+        missing = rows.loc[(rows[target] != "") & (rows[effect] == ""), target]
+        yield Found(
+            effect,
+            _say(
+                lambda _, t=target, c=choices: f"is empty; {t} is given, so say what seeing the indicator does to it (write one of: {c})",
+                missing,
+            ),
+        )
+        idle = rows.loc[(rows[target] == "") & (rows[effect] != ""), effect]
+        yield Found(
+            effect, _say(lambda value, t=target: f"{shown(value)} is set but {t} is empty; name the {t} it acts on, or clear it", idle)
+        )
+
+
+def observed_after_source(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """An observation is not dated after its source was published (when sources.csv could be read):
+    a source reports what it has seen. Dates compare by period: 2021-01-10 is within a source of 2021-01."""
+    if "sources" not in around.referenced:
+        return
+    sources = around.referenced["sources"].drop_duplicates("id", keep="last")
+    published = pd.Series(sources["published"].array, index=sources["id"].array)
+    precision = pd.Series(sources["published_precision"].array, index=sources["id"].array)
+    found = rows[rows["source"].isin(published.index)]
+    dates, cited = found["date"], found["source"].map(published)
+    comparable = _written_dates(dates, found["date_precision"]) & _written_dates(cited, found["source"].map(precision))
+    late = comparable & (pd.Series([d[: len(p)] for d, p in zip(dates.tolist(), cited.tolist())], index=found.index, dtype=object) > cited)
+    yield Found(
+        "date",
+        _say(
+            lambda date, source, when: (
+                f"{date} is after its source {source} was published ({when}); date the observation when it was seen, or cite a later source"
+            ),
+            dates[late],
+            found.loc[late, "source"],
+            cited[late],
+        ),
+    )
+
+
+def _written_dates(dates: pd.Series, precisions: pd.Series) -> pd.Series:
+    """Which dates are dates of the precision beside them (a wrong one is reported by the date rule)."""
+    valid = pd.Series(False, index=dates.index)
+    for precision in DATE_FORMS:
+        chosen = precisions == precision
+        valid[chosen] = are_dates(dates[chosen], precision)
+    return valid
+
+
 ROW_RULES: dict[str, list[RowRule]] = {
     "judgments": [known_reports],
     "forecasts": [probability_bands, horizons],
@@ -604,6 +664,8 @@ ROW_RULES: dict[str, list[RowRule]] = {
     "sources": [archive_files, accessed_with_url],
     "glossary": [terms_differ_beyond_case],
     "ratings": [one_of_references],
+    "indicators": [indicator_targets],
+    "observations": [observed_after_source],
 }
 """The row rules of each table, besides those every table has (row_rules)."""
 

@@ -27,7 +27,18 @@ from briefing.schema import (
 )
 from briefing.tables import csv_text
 
-PER_SCALE = {"sources": 30, "actors": 15, "analysts": 10, "hypotheses": 12, "events": 100, "motives": 40, "forecasts": 20, "evidence": 4}
+PER_SCALE = {
+    "sources": 30,
+    "actors": 15,
+    "analysts": 10,
+    "hypotheses": 12,
+    "events": 100,
+    "motives": 40,
+    "forecasts": 20,
+    "evidence": 4,
+    "indicators": 8,
+    "observations": 24,
+}
 RATED_PER_BLOCK = 6
 """How many items of evidence (events, motives, evidence rows) each block of hypotheses is rated against."""
 CREDIBILITY_WEIGHTS = [0.25, 0.35, 0.2, 0.1, 0.05, 0.05]
@@ -149,8 +160,8 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "note": "",
         }
     )
-    # Half the events have a chart label (the title's first three words), half leave it to the title.
-    short = [" ".join(title.split()[:3]) if i % 2 == 0 else "" for i, title in enumerate(tables["events"]["title"])]
+    # Half the events have a chart label (the title's first three words, within the label's 32 characters), half leave it to the title.
+    short = [" ".join(title.split()[:3])[:32].rstrip() if i % 2 == 0 else "" for i, title in enumerate(tables["events"]["title"])]
     tables["events"] = tables["events"].assign(label=short)
     tables["motives"] = pd.DataFrame(
         {
@@ -251,7 +262,45 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "change_reason": "",
         }
     )
+    tables.update(synthetic_indicators(rng, n, sources, published, hypotheses, forecast_ids))
     return {t.name: tables[t.name][t.column_names] for t in TABLES}
+
+
+def synthetic_indicators(
+    rng: np.random.Generator, n: dict[str, int], sources: list[str], published: list[str], hypotheses: list[str], forecasts: list[str]
+) -> dict[str, pd.DataFrame]:
+    """Indicators, each bearing on a hypothesis and on one or two forecasts, and observations of
+    them, each dated up to 60 days before its source was published (never after it)."""
+    indicators = _ids("indicator", n["indicators"])
+    pairs = rng.integers(0, len(forecasts), size=(n["indicators"], 2))
+    cited = rng.integers(0, len(sources), size=n["observations"])
+    seen = [
+        max(START, dt.date.fromisoformat(published[c]) - dt.timedelta(days=int(k))).isoformat()
+        for c, k in zip(cited, rng.integers(0, 60, n["observations"]))
+    ]
+    return {
+        "indicators": pd.DataFrame(
+            {
+                "id": indicators,
+                "watch": [p.capitalize() for p in _phrases(rng, n["indicators"], 5)],
+                "hypothesis": rng.choice(hypotheses, size=n["indicators"]),
+                "hypothesis_effect": rng.choice(["supports", "undermines"], size=n["indicators"]),
+                "forecasts": [LIST_SEPARATOR.join(dict.fromkeys(forecasts[f] for f in pair)) for pair in pairs],
+                "forecast_effect": rng.choice(["raises", "lowers"], size=n["indicators"]),
+            }
+        ),
+        "observations": pd.DataFrame(
+            {
+                "id": _ids("observation", n["observations"]),
+                "indicator": rng.choice(indicators, size=n["observations"]),
+                "date": seen,
+                "date_precision": "day",
+                "status": rng.choice(["not seen", "emerging", "seen"], size=n["observations"]),
+                "source": [sources[c] for c in cited],
+                "note": [p.capitalize() + "." for p in _phrases(rng, n["observations"], 8)],
+            }
+        ),
+    }
 
 
 GLOSSARY = [

@@ -16,7 +16,11 @@ from briefing.schema import TABLES, TABLES_BY_NAME, Column, Table
 from briefing.stage import stage, write_table
 from briefing.tables import LINE, read_csv, typed
 
-REFERENCED_COLUMNS = {("motives", "sources"): ["archive_file"], ("outcomes", "forecasts"): ["made_on"]}
+REFERENCED_COLUMNS = {
+    ("motives", "sources"): ["archive_file"],
+    ("outcomes", "forecasts"): ["made_on"],
+    ("observations", "sources"): ["published", "published_precision"],
+}
 """What a table's rules read of the tables it references, besides their ids."""
 
 

@@ -660,7 +660,7 @@ def test_each_schema_problem_of_the_settings_is_one_line_at_its_line(tmp_path):
     assert settings_problems(tmp_path, edit) == [
         "config.yaml: missing required key 'issuer' (the issuing team named on every cover)",
         f"config.yaml:{line['  motives: 0']}: caps.motives: 0 is less than 1; use 1 or more",
-        f"config.yaml:{line['  charts: 3']}: caps: unknown key 'charts' (allowed: events, motives, forecasts, analysts)",
+        f"config.yaml:{line['  charts: 3']}: caps: unknown key 'charts' (allowed: events, motives, forecasts, analysts, indicators)",
         f"config.yaml:{line['    series: Korea']}: reports[1].series: 'Korea' is not a slug (use lowercase letters, digits and hyphens)",
         f"config.yaml:{line['    annex: maybe']}: reports[1].annex: 'maybe' is not true or false; write true or false",
         f"config.yaml:{line['    tittle: x']}: reports[1]: unknown key 'tittle'; did you mean 'title'?"
