@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import citations, glossary, languages, marking, provenance, scoring, sourcing
+from briefing import citations, glossary, languages, marking, provenance, revisions, scoring, sourcing
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.problems import DataError, Problem
@@ -64,6 +64,12 @@ def sources_as_of(sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     return kept.assign(number=range(1, len(kept) + 1))
 
 
+NO_REVISIONS = pd.DataFrame(
+    {name: pd.Series(dtype=object) for name in ("forecast", "date", "estimative_term", "probability", "probability_inferred", "reason", "source")}
+)
+"""The revisions of data that has none (a table built before revisions.csv existed)."""
+
+
 def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, pd.DataFrame]:
     """The data as it stood on the as-of date: all an edition may know, and all it is built from.
 
@@ -76,7 +82,9 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
     forecasts = forecasts[forecasts["source"].isin(known) & (forecasts["made_on"] <= as_of.isoformat())]
     outcomes = tables["outcomes"]
     resolved = (outcomes["resolved_on"] != "") & (outcomes["resolved_on"] <= as_of.isoformat())  # ISO days sort as dates
+    revised = tables.get("revisions", NO_REVISIONS)
     return {
+        "revisions": revisions.revisions_as_of(revised, set(forecasts["id"]), known, as_of),
         **tables,
         "sources": sources,
         "events": events_as_of(tables["events"], known, as_of),
@@ -218,6 +226,10 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
             "outcome_note": f["outcome_note"],
             "outcome_citation": f["outcome_citation"],
             "brier": None if f["brier"] is None or pd.isna(f["brier"]) else round(float(f["brier"]), 4),
+            "brier_first": None if f["brier_first"] is None or pd.isna(f["brier_first"]) else round(float(f["brier_first"]), 4),
+            "log": None if f["log"] is None or pd.isna(f["log"]) else round(float(f["log"]), 4),
+            "history": revisions.shown_steps(f["history"]),
+            "revised": revisions.revised_from(f["history"]),
             "citation": cites[f["source"]],
         }
         for f in records(ranked)
@@ -233,6 +245,11 @@ def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
     return {
         **rounded,
         "baseline": scoring.BASELINE,
+        "log_baseline": scoring.LOG_BASELINE,
+        "clip": list(scoring.CLIP),
+        "interval": round(scoring.INTERVAL * 100),
+        "revised": int(sum(len(h) > 1 for h in forecasts["history"])),
+        "example": revisions.worked_example(forecasts),
         "forecasters": [
             {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
             for row in scoring.by_forecaster(who[who["who"].isin(busiest)])
@@ -369,9 +386,10 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     as_of = dt.date.fromisoformat(str(report["as_of"]))
     view = edition_view(tables, as_of)
     sources, events, motives, forecasts = view["sources"], view["events"], view["motives"], view["forecasts"]
-    forecasts = with_outcomes(forecasts, view["outcomes"]).assign(
+    forecasts = with_outcomes(revisions.with_revisions(forecasts, view["revisions"]), view["outcomes"]).assign(
         by=asserters(forecasts["forecaster"], forecasts["source"], sources, tables["analysts"])
     )
+    forecasts = revisions.scored(forecasts)
     shown_events = significant_events(events, caps["events"])
     shown_motives = latest_motives(motives, sources, caps["motives"])
     ranked = ranked_forecasts(forecasts, as_of)

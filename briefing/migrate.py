@@ -174,7 +174,18 @@ def judgments_table(project: Path, reports: list[dict]) -> list[str]:
     return lines
 
 
-STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table)
+def add_revisions(project: Path, reports: list[dict]) -> list[str]:
+    """Issue 15 added forecast revisions (data/revisions.csv): a project without it gets the file
+    with its header and no rows, which builds as it did, each forecast scored on the probability it
+    was made with. Only analysts can add the revisions a source reports."""
+    path = project / "data" / TABLES_BY_NAME["revisions"].filename
+    if path.exists():
+        return []
+    write_text(path, csv_text([TABLES_BY_NAME["revisions"].column_names]))
+    return [f"{path}: created with its header and no revisions (add the later probabilities a source reports for a forecast)"]
+
+
+STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table, add_revisions)
 """Every change of the data model since the first release, oldest first."""
 
 
