@@ -247,6 +247,7 @@ def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
         "baseline": scoring.BASELINE,
         "log_baseline": scoring.LOG_BASELINE,
         "clip": list(scoring.CLIP),
+        "clip_cost": round(scoring.log_score(0.0, "yes"), 4),
         "interval": round(scoring.INTERVAL * 100),
         "revised": int(sum(len(h) > 1 for h in forecasts["history"])),
         "example": revisions.worked_example(forecasts),

@@ -210,7 +210,41 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "change_reason": "",
         }
     )
+    tables["revisions"] = synthetic_revisions(tables["forecasts"], tables["outcomes"], sources, np.random.default_rng([seed, REVISIONS_STREAM]))
     return {t.name: tables[t.name][t.column_names] for t in TABLES}
+
+
+REVISIONS_STREAM = 15
+"""The revisions draw from a generator of their own (seeded with the seed and this number), so that
+adding them changed no byte of the other tables."""
+
+
+def synthetic_revisions(forecasts: pd.DataFrame, outcomes: pd.DataFrame, sources: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    """About half the forecasts revised once or twice, on distinct days after the day each was made
+    and before it resolved (or, while open, before its horizon), each to a term and its midpoint."""
+    terms = list(ESTIMATIVE_TERMS)
+    resolved = dict(zip(outcomes["forecast"], outcomes["resolved_on"]))
+    counts = rng.choice([0, 0, 1, 2], size=len(forecasts))
+    rows = []
+    for fid, made, horizon, count in zip(forecasts["id"], forecasts["made_on"], forecasts["horizon"], counts):
+        end = dt.date.fromisoformat(resolved.get(fid) or horizon)
+        start = dt.date.fromisoformat(made)
+        span = (end - start).days - 1  # the days strictly between: horizons are 30 days or more away
+        offsets = sorted(rng.choice(np.arange(1, span + 1), size=min(int(count), span), replace=False).tolist())
+        for offset in offsets:
+            term = terms[int(rng.integers(0, len(terms)))]
+            rows.append(
+                (
+                    fid,
+                    (start + dt.timedelta(days=offset)).isoformat(),
+                    term,
+                    f"{sum(ESTIMATIVE_TERMS[term]) / 2:.3f}".rstrip("0"),
+                    "yes",
+                    "Revised as the situation developed.",
+                    str(rng.choice(sources)),
+                )
+            )
+    return pd.DataFrame(rows, columns=["forecast", "date", "estimative_term", "probability", "probability_inferred", "reason", "source"])
 
 
 GLOSSARY = [
