@@ -65,7 +65,10 @@ def sources_as_of(sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 
 NO_REVISIONS = pd.DataFrame(
-    {name: pd.Series(dtype=object) for name in ("forecast", "date", "estimative_term", "probability", "probability_inferred", "reason", "source")}
+    {
+        name: pd.Series(dtype=object)
+        for name in ("forecast", "date", "estimative_term", "probability", "probability_inferred", "reason", "source")
+    }
 )
 """The revisions of data that has none (a table built before revisions.csv existed)."""
 

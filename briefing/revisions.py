@@ -34,7 +34,9 @@ def with_revisions(forecasts: pd.DataFrame, revisions: pd.DataFrame) -> pd.DataF
     'first_term'); its estimative_term, probability and probability_inferred become the last step's."""
     later: dict[str, list[dict]] = {}
     ordered = revisions.sort_values(["forecast", "date"], kind="stable")
-    for r in zip(*(ordered[c].tolist() for c in ("forecast", "date", "estimative_term", "probability", "probability_inferred", "reason", "source"))):
+    for r in zip(
+        *(ordered[c].tolist() for c in ("forecast", "date", "estimative_term", "probability", "probability_inferred", "reason", "source"))
+    ):
         later.setdefault(r[0], []).append(_step(*r[1:]))
     histories = [
         [_step(made, term, p, inferred, "", source), *later.get(fid, [])]
@@ -66,7 +68,12 @@ def scored(forecasts: pd.DataFrame) -> pd.DataFrame:
     """Forecasts with an outcome ('outcome', 'outcome_resolved_on') and a history, with their scores:
     'brier' and 'log' time-averaged over the history (scoring.time_averaged), 'brier_first' the Brier
     score of the first probability alone, and 'weighted' the time-weighted probability."""
-    rows = zip(forecasts["history"].tolist(), forecasts["horizon"].tolist(), forecasts["outcome_resolved_on"].tolist(), forecasts["outcome"].tolist())
+    rows = zip(
+        forecasts["history"].tolist(),
+        forecasts["horizon"].tolist(),
+        forecasts["outcome_resolved_on"].tolist(),
+        forecasts["outcome"].tolist(),
+    )
     brier, log, weighted = [], [], []
     for history, horizon, resolved_on, outcome in rows:
         steps, end = steps_of(history), scoring.scored_until(horizon, resolved_on)
@@ -78,14 +85,22 @@ def scored(forecasts: pd.DataFrame) -> pd.DataFrame:
         brier=pd.Series(brier, index=index, dtype=object),
         log=pd.Series(log, index=index, dtype=object),
         weighted=pd.Series(weighted, index=index, dtype=float),
-        brier_first=pd.Series([scoring.brier(p, o) for p, o in zip(forecasts["first_probability"], forecasts["outcome"])], index=index, dtype=object),
+        brier_first=pd.Series(
+            [scoring.brier(p, o) for p, o in zip(forecasts["first_probability"], forecasts["outcome"])], index=index, dtype=object
+        ),
     )
 
 
 def shown_steps(history: list[dict]) -> list[dict]:
     """The history as a briefing shows it: each step's day, term and percentage."""
     return [
-        {"date": display_date(s["date"]), "iso": s["date"], "term": s["term"], "percent": round(s["probability"] * 100), "reason": s["reason"]}
+        {
+            "date": display_date(s["date"]),
+            "iso": s["date"],
+            "term": s["term"],
+            "percent": round(s["probability"] * 100),
+            "reason": s["reason"],
+        }
         for s in history
     ]
 
@@ -95,7 +110,12 @@ def revised_from(history: list[dict]) -> dict | None:
     if len(history) < 2:
         return None
     before, now = history[-2], history[-1]
-    return {"date": display_date(now["date"]), "term": before["term"], "percent": round(before["probability"] * 100), "reason": now["reason"]}
+    return {
+        "date": display_date(now["date"]),
+        "term": before["term"],
+        "percent": round(before["probability"] * 100),
+        "reason": now["reason"],
+    }
 
 
 def _rounded(value: float, places: int = 4) -> float:

@@ -370,7 +370,9 @@ def probability_bands(rows: pd.DataFrame, table: Table, around: Around) -> Itera
     number = _numbers(values, DECIMAL)
     unusual = number.isna() & (values != "")
     number[unusual] = [_float(value) for value in values[unusual].tolist()]
-    low, high = (terms.map({term: band[end] for term, band in ESTIMATIVE_TERMS.items()}).astype(float) for end in (0, 1))  # float also when empty
+    low, high = (
+        terms.map({term: band[end] for term, band in ESTIMATIVE_TERMS.items()}).astype(float) for end in (0, 1)
+    )  # float also when empty
     wrong = low.notna() & number.between(0, 1) & ~number.between(low, high)
     yield Found(
         "probability",
@@ -569,7 +571,18 @@ def revision_dates(rows: pd.DataFrame, table: Table, around: Around) -> Iterator
         dates[early],
         made_on[early],
     )
-    found = pd.concat([found, _say(lambda d, h: f"{d} is after the forecast's horizon ({h}); a forecast is not revised once judged (fix the date or drop the row)", dates[late], horizon[late])])
+    found = pd.concat(
+        [
+            found,
+            _say(
+                lambda d, h: (
+                    f"{d} is after the forecast's horizon ({h}); a forecast is not revised once judged (fix the date or drop the row)"
+                ),
+                dates[late],
+                horizon[late],
+            ),
+        ]
+    )
     if "outcomes" in around.referenced:
         outcomes = around.referenced["outcomes"].drop_duplicates("forecast", keep="last")
         resolved = rows["forecast"].map(pd.Series(outcomes["resolved_on"].array, index=outcomes["forecast"].array)).fillna("")
@@ -578,7 +591,9 @@ def revision_dates(rows: pd.DataFrame, table: Table, around: Around) -> Iterator
             [
                 found,
                 _say(
-                    lambda d, r: f"{d} is after the forecast's outcome became known ({r}, in {around.labels['outcomes']}); a resolved forecast is not revised (fix the date or drop the row)",
+                    lambda d, r: (
+                        f"{d} is after the forecast's outcome became known ({r}, in {around.labels['outcomes']}); a resolved forecast is not revised (fix the date or drop the row)"
+                    ),
                     dates[after],
                     resolved[after],
                 ),

@@ -139,7 +139,8 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
         }
     )
     # Half the events have a chart label (the title's first three words), half leave it to the title.
-    short = [" ".join(title.split()[:3]) if i % 2 == 0 else "" for i, title in enumerate(tables["events"]["title"])]
+    # (cut to the label's 32 characters: three long words may be more)
+    short = [" ".join(title.split()[:3])[:32].rstrip() if i % 2 == 0 else "" for i, title in enumerate(tables["events"]["title"])]
     tables["events"] = tables["events"].assign(label=short)
     tables["motives"] = pd.DataFrame(
         {
@@ -210,7 +211,9 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "change_reason": "",
         }
     )
-    tables["revisions"] = synthetic_revisions(tables["forecasts"], tables["outcomes"], sources, np.random.default_rng([seed, REVISIONS_STREAM]))
+    tables["revisions"] = synthetic_revisions(
+        tables["forecasts"], tables["outcomes"], sources, np.random.default_rng([seed, REVISIONS_STREAM])
+    )
     return {t.name: tables[t.name][t.column_names] for t in TABLES}
 
 

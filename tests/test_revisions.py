@@ -14,7 +14,15 @@ from briefing.schema import TABLES_BY_NAME
 from briefing.tables import csv_text
 from briefing.validate import load_table
 
-SOURCE = {"id": "wire", "title": "A report", "outlet": "Wire", "published": "2020-01-01", "published_precision": "day", "kind": "news", "reliability": "B"}
+SOURCE = {
+    "id": "wire",
+    "title": "A report",
+    "outlet": "Wire",
+    "published": "2020-01-01",
+    "published_precision": "day",
+    "kind": "news",
+    "reliability": "B",
+}
 FORECAST = {
     "id": "talks",
     "statement": "Talks resume by 30 June 2020.",
@@ -37,7 +45,14 @@ def write(folder, name: str, rows: list[dict]) -> None:
 
 
 def revision(date: str, term: str = "likely", probability: str = "0.7", source: str = "wire") -> dict:
-    return {"forecast": "talks", "date": date, "estimative_term": term, "probability": probability, "probability_inferred": "no", "source": source}
+    return {
+        "forecast": "talks",
+        "date": date,
+        "estimative_term": term,
+        "probability": probability,
+        "probability_inferred": "no",
+        "source": source,
+    }
 
 
 def problems(tmp_path, *rows: dict) -> list[str]:
@@ -58,7 +73,9 @@ def test_a_revision_inside_the_forecasts_life_is_valid(tmp_path):
 
 def test_a_revision_before_the_forecast_was_made_is_named(tmp_path):
     (message,) = problems(tmp_path, revision("2020-01-09"))
-    assert message.endswith("revisions.csv:2: column 'date': 2020-01-09 is before the forecast was made (2020-01-10); a revision follows the forecast (fix the date or the forecast)")
+    assert message.endswith(
+        "revisions.csv:2: column 'date': 2020-01-09 is before the forecast was made (2020-01-10); a revision follows the forecast (fix the date or the forecast)"
+    )
 
 
 def test_a_revision_after_the_outcome_became_known_is_named(tmp_path):
@@ -70,17 +87,23 @@ def test_a_revision_after_the_outcome_became_known_is_named(tmp_path):
 def test_a_revision_after_the_horizon_is_named(tmp_path):
     write(tmp_path, "outcomes", [])
     (message,) = problems(tmp_path, revision("2020-07-01"))
-    assert message.endswith("column 'date': 2020-07-01 is after the forecast's horizon (2020-06-30); a forecast is not revised once judged (fix the date or drop the row)")
+    assert message.endswith(
+        "column 'date': 2020-07-01 is after the forecast's horizon (2020-06-30); a forecast is not revised once judged (fix the date or drop the row)"
+    )
 
 
 def test_two_revisions_of_a_forecast_on_one_day_are_an_error(tmp_path):
     (message,) = problems(tmp_path, revision("2020-03-01"), revision("2020-03-01", "very likely", "0.9"))
-    assert message.endswith("revisions.csv:3: column 'date': '2020-03-01' is already used on line 2 with forecast 'talks'; dates must be unique within a forecast")
+    assert message.endswith(
+        "revisions.csv:3: column 'date': '2020-03-01' is already used on line 2 with forecast 'talks'; dates must be unique within a forecast"
+    )
 
 
 def test_a_revised_probability_lies_in_its_terms_range(tmp_path):
     (message,) = problems(tmp_path, revision("2020-03-01", "likely", "0.9"))
-    assert message.endswith("revisions.csv:2: column 'probability': 0.9 does not match 'likely' (0.55 to 0.8); change the number or the term")
+    assert message.endswith(
+        "revisions.csv:2: column 'probability': 0.9 does not match 'likely' (0.55 to 0.8); change the number or the term"
+    )
 
 
 def test_a_revision_names_a_known_source(tmp_path):
@@ -90,7 +113,18 @@ def test_a_revision_names_a_known_source(tmp_path):
 
 def typed_revisions(*rows: tuple[str, str, float, str]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"forecast": "talks", "date": d, "estimative_term": t, "probability": p, "probability_inferred": False, "reason": "", "source": s} for d, t, p, s in rows],
+        [
+            {
+                "forecast": "talks",
+                "date": d,
+                "estimative_term": t,
+                "probability": p,
+                "probability_inferred": False,
+                "reason": "",
+                "source": s,
+            }
+            for d, t, p, s in rows
+        ],
         columns=["forecast", "date", "estimative_term", "probability", "probability_inferred", "reason", "source"],
     )
 
@@ -131,3 +165,26 @@ def test_scores_of_a_revised_forecast_are_time_averaged_and_the_first_kept():
     assert scored["brier"] == pytest.approx(0.29)
     assert scored["brier_first"] == pytest.approx(0.49)
     assert scored["weighted"] == pytest.approx(0.5)
+
+
+def test_since_the_previous_edition_lists_forecasts_revised_after_it():
+    from briefing.changes import revised_forecasts
+
+    def shown(fid: str, *dates: str) -> dict:
+        history = [{"iso": d} for d in ("2020-01-10", *dates)]
+        return {"id": fid, "history": history, "revised": {"date": "x"} if dates else None}
+
+    previous = {"report": {"as_of": "2020-06-30"}}
+    current = {"forecasts": [shown("old", "2020-03-01"), shown("new", "2020-03-01", "2020-08-03"), shown("never")]}
+    assert [f["id"] for f in revised_forecasts(previous, current)] == ["new"]
+
+
+def test_migrate_creates_an_empty_revisions_table_once(tmp_path):
+    from briefing.migrate import add_revisions
+
+    (tmp_path / "data").mkdir()
+    assert len(add_revisions(tmp_path, [])) == 1
+    assert (tmp_path / "data" / "revisions.csv").read_text(encoding="utf-8").splitlines() == [
+        ",".join(TABLES_BY_NAME["revisions"].column_names)
+    ]
+    assert add_revisions(tmp_path, []) == []
