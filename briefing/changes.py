@@ -37,6 +37,13 @@ def judgment_changes(previous: list[dict], current: list[dict]) -> dict:
     }
 
 
+def revised_forecasts(previous: dict, current: dict) -> list[dict]:
+    """Forecasts of the current edition revised since the previous one's as-of date: their history
+    has a step dated later (each with its current and earlier likelihood, forecast_rows' 'revised')."""
+    since = previous["report"]["as_of"]
+    return [f for f in current["forecasts"] if f.get("revised") and any(step["iso"] > since for step in f["history"][1:])]
+
+
 def edition_changes(previous: dict | None, current: dict) -> dict:
     """Key judgments added, dropped and changed; new events, forecasts, motives, forecasts
     resolved, and indicators whose status changed since the previous edition."""
@@ -49,6 +56,7 @@ def edition_changes(previous: dict | None, current: dict) -> dict:
             "new_forecasts": [],
             "new_motives": [],
             "indicators": [],
+            "revised_forecasts": [],
         }
     seen_events = {e["id"] for e in previous["events"]}
     before = {f["id"]: f for f in previous["forecasts"]}
@@ -65,6 +73,7 @@ def edition_changes(previous: dict | None, current: dict) -> dict:
             {**m, "actor": group["name"]} for group in current["actors"] for m in group["motives"] if m["id"] not in seen_motives
         ],
         "indicators": indicators.status_changes(previous.get("indicators"), current.get("indicators")),
+        "revised_forecasts": revised_forecasts(previous, current),
     }
 
 

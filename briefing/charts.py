@@ -19,7 +19,7 @@ import pandas as pd
 from briefing.context import by_significance, display_date
 from briefing.dates import FIRST_DAY, MONTHS
 from briefing.schema import EVENT_CATEGORIES, TABLES_BY_NAME
-from briefing.scoring import MIN_SCORED, wilson
+from briefing.scoring import INTERVAL, MIN_SCORED, wilson
 from briefing.stage import read_json, stage, write_text
 
 # Colours are presentation attributes, the look of the PDF and of the SVG files; each also has a class
@@ -518,7 +518,8 @@ CAL_SIZE, CAL_MARGIN = 300, 44
 
 def calibration_svg(bins: list[dict]) -> str:
     """Stated probability (x) against how often such forecasts came true (y), dots sized by count,
-    with each group's n and 95% interval, and a note when too few are scored to judge (MIN_SCORED)."""
+    with each group's n and its 90% interval (Wilson) drawn as an error bar, and a note when too few
+    are scored to judge (MIN_SCORED)."""
     span = CAL_SIZE - 2 * CAL_MARGIN + 20
     total = sum(b["count"] for b in bins)
     few = (
@@ -534,6 +535,7 @@ def calibration_svg(bins: list[dict]) -> str:
 
     described = "; ".join(
         f"{b['count']} forecast{'s' if b['count'] != 1 else ''} stated {round(b['low'] * 100)}-{round(b['high'] * 100)}% came true {round(b['observed'] * 100)}% of the time"
+        f" ({round(INTERVAL * 100)}% interval {round(wilson(b['observed'], b['count'])[0] * 100)}-{round(wilson(b['observed'], b['count'])[1] * 100)}%)"
         for b in bins
     )
     described = " ".join(part for part in (described + ("." if described else ""), few) if part)

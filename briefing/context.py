@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from briefing import ach, citations, glossary, indicators, languages, marking, provenance, scoring, sourcing
+from briefing import ach, citations, glossary, indicators, languages, marking, provenance, revisions, scoring, sourcing
 from briefing.dates import FIRST_DAY, display_date, parse_date
 from briefing.narrative import narrative_paths, read_parts
 from briefing.problems import DataError, Problem
@@ -89,6 +89,7 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
         "evidence": evidence,
         "ratings": ach.ratings_as_of(tables["ratings"], set(events["id"]) | set(motives["id"]) | set(evidence["id"])),
         **indicators.indicators_as_of(tables, set(forecasts["id"]), known, as_of),
+        "revisions": revisions.revisions_as_of(tables["revisions"], set(forecasts["id"]), known, as_of),
     }
 
 
@@ -224,6 +225,10 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
             "outcome_note": f["outcome_note"],
             "outcome_citation": f["outcome_citation"],
             "brier": None if f["brier"] is None or pd.isna(f["brier"]) else round(float(f["brier"]), 4),
+            "brier_first": None if f["brier_first"] is None or pd.isna(f["brier_first"]) else round(float(f["brier_first"]), 4),
+            "log": None if f["log"] is None or pd.isna(f["log"]) else round(float(f["log"]), 4),
+            "history": revisions.shown_steps(f["history"]),
+            "revised": revisions.revised_from(f["history"]),
             "citation": cites[f["source"]],
         }
         for f in records(ranked)
@@ -239,6 +244,12 @@ def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
     return {
         **rounded,
         "baseline": scoring.BASELINE,
+        "log_baseline": scoring.LOG_BASELINE,
+        "clip": list(scoring.CLIP),
+        "clip_cost": round(scoring.log_score(0.0, "yes"), 4),
+        "interval": round(scoring.INTERVAL * 100),
+        "revised": int(sum(len(h) > 1 for h in forecasts["history"])),
+        "example": revisions.worked_example(forecasts),
         "forecasters": [
             {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
             for row in scoring.by_forecaster(who[who["who"].isin(busiest)])
@@ -375,9 +386,10 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     as_of = dt.date.fromisoformat(str(report["as_of"]))
     view = edition_view(tables, as_of)
     sources, events, motives, forecasts = view["sources"], view["events"], view["motives"], view["forecasts"]
-    forecasts = with_outcomes(forecasts, view["outcomes"]).assign(
+    forecasts = with_outcomes(revisions.with_revisions(forecasts, view["revisions"]), view["outcomes"]).assign(
         by=asserters(forecasts["forecaster"], forecasts["source"], sources, tables["analysts"])
     )
+    forecasts = revisions.scored(forecasts)
     shown_events = significant_events(events, caps["events"])
     shown_motives = latest_motives(motives, sources, caps["motives"])
     ranked = ranked_forecasts(forecasts, as_of)

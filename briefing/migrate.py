@@ -196,7 +196,13 @@ def add_indicators(project: Path, reports: list[dict]) -> list[str]:
     return add_empty_table(project, "indicators", "no rows", advice) + add_empty_table(project, "observations", "no rows", advice)
 
 
-STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table, add_ach_tables, add_indicators)
+def add_revisions(project: Path, reports: list[dict]) -> list[str]:
+    """Issue 15 added forecast revisions (data/revisions.csv). Without any, each forecast is scored
+    on the probability it was made with, as before. Only analysts can add the revisions a source reports."""
+    return add_empty_table(project, "revisions", "no revisions", "add the later probabilities a source reports for a forecast")
+
+
+STEPS: tuple[Step, ...] = (add_glossary, add_credibility, judgments_table, add_ach_tables, add_indicators, add_revisions)
 """Every change of the data model since the first release, oldest first."""
 
 

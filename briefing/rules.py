@@ -377,7 +377,9 @@ def probability_bands(rows: pd.DataFrame, table: Table, around: Around) -> Itera
     number = _numbers(values, DECIMAL)
     unusual = number.isna() & (values != "")
     number[unusual] = [_float(value) for value in values[unusual].tolist()]
-    low, high = (terms.map({term: band[end] for term, band in ESTIMATIVE_TERMS.items()}) for end in (0, 1))
+    low, high = (
+        terms.map({term: band[end] for term, band in ESTIMATIVE_TERMS.items()}).astype(float) for end in (0, 1)
+    )  # float also when empty
     wrong = low.notna() & number.between(0, 1) & ~number.between(low, high)
     yield Found(
         "probability",
@@ -656,6 +658,55 @@ def _written_dates(dates: pd.Series, precisions: pd.Series) -> pd.Series:
     return valid
 
 
+def revision_dates(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Found]:
+    """A revision falls within its forecast's life: not before the day it was made, not after its
+    horizon, and not after the day its outcome became known (when forecasts.csv and outcomes.csv
+    could be read). Two revisions of a forecast on one day are unique_keys' to report."""
+    if "forecasts" not in around.referenced:
+        return
+    forecasts = around.referenced["forecasts"].drop_duplicates("id", keep="last")
+    dates = rows["date"]
+    known = are_dates(dates, "day")
+    by_id = {column: pd.Series(forecasts[column].array, index=forecasts["id"].array) for column in ("made_on", "horizon")}
+    made_on, horizon = (rows["forecast"].map(by_id[c]).fillna("") for c in ("made_on", "horizon"))
+    early = known & are_dates(made_on, "day") & (dates < made_on)  # ISO days sort as dates
+    late = known & ~early & are_dates(horizon, "day") & (dates > horizon)
+    found = _say(
+        lambda d, m: f"{d} is before the forecast was made ({m}); a revision follows the forecast (fix the date or the forecast)",
+        dates[early],
+        made_on[early],
+    )
+    found = pd.concat(
+        [
+            found,
+            _say(
+                lambda d, h: (
+                    f"{d} is after the forecast's horizon ({h}); a forecast is not revised once judged (fix the date or drop the row)"
+                ),
+                dates[late],
+                horizon[late],
+            ),
+        ]
+    )
+    if "outcomes" in around.referenced:
+        outcomes = around.referenced["outcomes"].drop_duplicates("forecast", keep="last")
+        resolved = rows["forecast"].map(pd.Series(outcomes["resolved_on"].array, index=outcomes["forecast"].array)).fillna("")
+        after = known & ~early & ~late & are_dates(resolved, "day") & (dates > resolved)
+        found = pd.concat(
+            [
+                found,
+                _say(
+                    lambda d, r: (
+                        f"{d} is after the forecast's outcome became known ({r}, in {around.labels['outcomes']}); a resolved forecast is not revised (fix the date or drop the row)"
+                    ),
+                    dates[after],
+                    resolved[after],
+                ),
+            ]
+        )
+    yield Found("date", found.sort_index())
+
+
 ROW_RULES: dict[str, list[RowRule]] = {
     "judgments": [known_reports],
     "forecasts": [probability_bands, horizons],
@@ -666,8 +717,19 @@ ROW_RULES: dict[str, list[RowRule]] = {
     "ratings": [one_of_references],
     "indicators": [indicator_targets],
     "observations": [observed_after_source],
+    "revisions": [probability_bands, revision_dates],
 }
 """The row rules of each table, besides those every table has (row_rules)."""
+
+
+ALSO_READS: dict[str, tuple[str, ...]] = {"revisions": ("outcomes",)}
+"""Tables a table's row rules read besides those its cells reference: a revision's date is checked
+against the day its forecast's outcome became known."""
+
+
+def tables_read(table: Table) -> list[str]:
+    """Every table a table's rules read: those its cells reference, and ALSO_READS."""
+    return sorted({*table.references, *ALSO_READS.get(table.name, ())})
 
 
 def row_rules(table: Table) -> list[RowRule]:

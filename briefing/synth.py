@@ -263,6 +263,9 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
         }
     )
     tables.update(synthetic_indicators(rng, n, sources, published, hypotheses, forecast_ids))
+    tables["revisions"] = synthetic_revisions(
+        tables["forecasts"], tables["outcomes"], sources, np.random.default_rng([seed, REVISIONS_STREAM])
+    )
     return {t.name: tables[t.name][t.column_names] for t in TABLES}
 
 
@@ -301,6 +304,44 @@ def synthetic_indicators(
             }
         ),
     }
+
+
+REVISIONS_STREAM = 15
+"""The revisions draw from a generator of their own (seeded with the seed and this number), so that
+adding them changed no byte of the other tables."""
+
+
+def synthetic_revisions(forecasts: pd.DataFrame, outcomes: pd.DataFrame, sources: list[str], rng: np.random.Generator) -> pd.DataFrame:
+    """About half the forecasts revised once or twice, on distinct days after the day each was made
+    and before it resolved (or, while open, before its horizon), each to a term and its midpoint.
+    Drawn column-wise: a million forecasts take seconds."""
+    terms = list(ESTIMATIVE_TERMS)
+    resolved = outcomes.set_index("forecast")["resolved_on"].reindex(forecasts["id"]).fillna("").to_numpy()
+    ends = pd.to_datetime(np.where(resolved != "", resolved, forecasts["horizon"].to_numpy()))
+    starts = pd.to_datetime(forecasts["made_on"].to_numpy())
+    span = ((ends - starts).days - 1).to_numpy()  # the days strictly between: horizons are 30 days or more away
+    counts = rng.choice([0, 0, 1, 2], size=len(forecasts))
+    # a revised forecast's days: the first in its first half, the second (if any) in its second half, so they differ
+    first = 1 + (rng.random(len(forecasts)) * (span // 2)).astype(int)
+    second = span // 2 + 1 + (rng.random(len(forecasts)) * (span - span // 2)).astype(int)
+    which = np.concatenate([np.flatnonzero(counts >= 1), np.flatnonzero(counts == 2)])
+    offsets = np.concatenate([first[counts >= 1], second[counts == 2]])
+    order = np.lexsort((offsets, which))
+    which, offsets = which[order], offsets[order]
+    term_of = rng.integers(0, len(terms), size=len(which))
+    midpoints = {term: f"{sum(ESTIMATIVE_TERMS[term]) / 2:.3f}".rstrip("0") for term in terms}
+    days = (starts[which] + pd.to_timedelta(offsets, unit="D")).strftime("%Y-%m-%d")
+    return pd.DataFrame(
+        {
+            "forecast": forecasts["id"].to_numpy()[which],
+            "date": list(days),
+            "estimative_term": [terms[t] for t in term_of],
+            "probability": [midpoints[terms[t]] for t in term_of],
+            "probability_inferred": "yes",
+            "reason": "Revised as the situation developed.",
+            "source": rng.choice(np.asarray(sources), size=len(which)),
+        }
+    )
 
 
 GLOSSARY = [

@@ -20,6 +20,8 @@ REFERENCED_COLUMNS = {
     ("motives", "sources"): ["archive_file"],
     ("outcomes", "forecasts"): ["made_on"],
     ("observations", "sources"): ["published", "published_precision"],
+    ("revisions", "forecasts"): ["made_on", "horizon"],
+    ("revisions", "outcomes"): ["resolved_on"],
 }
 """What a table's rules read of the tables it references, besides their ids."""
 
@@ -36,8 +38,8 @@ def load_table(data_dir: Path, name: str, archive: Path | None = None, reports: 
     frame, problems = read_csv(data_dir / table.filename, labels[name], table)
     if _readable(problems):
         referenced = {}
-        for target in table.references:
-            needed = ["id", *REFERENCED_COLUMNS.get((name, target), [])]
+        for target in rules.tables_read(table):
+            needed = [*TABLES_BY_NAME[target].key, *REFERENCED_COLUMNS.get((name, target), [])]
             other, found = read_csv(data_dir / f"{target}.csv", labels[target], TABLES_BY_NAME[target], needed)
             if _readable(found):
                 referenced[target] = other

@@ -263,10 +263,10 @@ def test_calibration_shows_n_and_an_interval_per_group_and_says_when_too_few_to_
 
 def test_the_small_sample_threshold_is_where_an_interval_narrows_below_half_the_scale():
     low, high = wilson(0.0, 10)
-    assert abs(high - 0.2775) < 1e-4 and low == 0.0  # the textbook value for 0 of 10
+    assert abs(high - 0.2129) < 1e-4 and low == 0.0  # 90%: z^2/n / (1 + z^2/n) = 0.270550 / 1.270550 for 0 of 10
     below, at = wilson(0.5, MIN_SCORED - 1), wilson(0.5, MIN_SCORED)
     assert below[1] - below[0] >= 0.5 > at[1] - at[0]
-    assert MIN_SCORED == 12
+    assert MIN_SCORED == 9  # with the 90% interval (12 with a 95% one)
 
 
 def test_the_june_briefing_labels_the_demolition_of_16_june_2020(built):
