@@ -167,7 +167,7 @@ class Cluster:
             time.sleep(0.5)
 
     def stop(self) -> None:
-        """Cancel every job, stop the daemons (their whole process groups), remove the link."""
+        """Cancel every job, stop the daemons (their whole process groups), remove the link and the folder."""
         try:
             if any(d.poll() is None for d in self.daemons):
                 subprocess.run(["scancel", "--full", f"--partition={PARTITION}"], capture_output=True, timeout=30, env=self.env)
@@ -189,6 +189,7 @@ class Cluster:
                 SYSTEM_CONF.unlink()
             if self.made_etc:
                 shutil.rmtree(SYSTEM_CONF.parent, ignore_errors=True)
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def start() -> Cluster:

@@ -2,15 +2,16 @@
 
 The cluster is one node, this machine (tests/slurm_cluster.py: munged, slurmctld and slurmd started
 for these tests and stopped after them). It has no accounting database, so Snakemake checks job
-states with squeue. One build of a copy of the project goes through the profile; then its PDFs
-one PDF is rendered again, its job is cancelled with scancel while it runs, and a rerun recovers.
-Both times every file of reports/ is compared with the local build of the `built` fixture.
+states with squeue. One build of a copy of the project goes through the profile; then one
+report's summary PDF is removed and made again, its job is cancelled with scancel while it runs,
+and the next run recovers. Both times every file of reports/ is compared with the local build of the `built` fixture.
 Where SLURM cannot start (not root, no packages) the tests skip and say why; in CI they must run.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -84,8 +85,9 @@ def test_a_job_larger_than_the_node_is_named_with_its_reason_rather_than_waited_
 def slurm_built(slurm, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess, list[dict[str, str]]]:
     """One build of a copy of the project on the cluster: the project, what snakemake printed, and the jobs SLURM ran."""
     project = copy_project(tmp_path_factory.mktemp("slurm") / "project")
+    before = {job["id"] for job in slurm.jobs()}
     result = build(slurm, project)
-    return project, result, slurm.jobs()
+    return project, result, [job for job in slurm.jobs() if job["id"] not in before]
 
 
 def test_a_slurm_build_runs_its_jobs_on_the_cluster_and_matches_the_local_build(built, slurm_built):
@@ -99,9 +101,12 @@ def test_a_slurm_build_runs_its_jobs_on_the_cluster_and_matches_the_local_build(
     assert digests(project / "reports") == digests(built / "reports")
 
 
-def test_a_render_cancelled_with_scancel_is_redone_by_the_next_run(built, slurm, slurm_built):
+def test_a_render_cancelled_with_scancel_is_made_by_the_next_run(built, slurm, slurm_built):
     project = slurm_built[0]
-    render = f"build/{report_ids(project)[0]}/summary.pdf"  # one short render, made again
+    report = report_ids(project)[0]
+    render = project / "build" / report / "summary.pdf"  # one short render to make again, and its report to publish
+    render.unlink()
+    shutil.rmtree(project / "reports" / report)
     cancelled = []
 
     def cancel_the_render_once_running():
@@ -110,11 +115,11 @@ def test_a_render_cancelled_with_scancel_is_redone_by_the_next_run(built, slurm,
             slurm.run("scancel", running[0]["id"])
             cancelled.append(running[0])
 
-    interrupted = build(slurm, project, "--forcerun", render, watch=cancel_the_render_once_running)
+    interrupted = build(slurm, project, watch=cancel_the_render_once_running)
     assert cancelled, "the render was never seen running"
     assert interrupted.returncode != 0 and "CANCELLED" in interrupted.stdout, interrupted.stdout[-4000:]
     assert [job["state"] for job in slurm.jobs() if job["id"] == cancelled[0]["id"]] == ["CANCELLED"]
+    assert not render.exists() and not (project / "reports" / report).exists()  # nothing half made is kept or published
     rerun = build(slurm, project)
     assert rerun.returncode == 0, rerun.stdout[-4000:]
-    assert f"{render}" in rerun.stdout  # made again, not taken as done
     assert digests(project / "reports") == digests(built / "reports")
