@@ -51,7 +51,7 @@ def build(
     instead of pending until the timeout. watch() is called at every look at the queue."""
     command = [sys.executable, "-m", "snakemake", "--workflow-profile", "profiles/slurm", *NO_ACCOUNTING, *FAST, *args]
     with subprocess.Popen(command, cwd=project, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as run:
-        deadline = time.monotonic() + 900
+        deadline = time.monotonic() + 1800  # a guard: a whole build took 12 minutes on a busy 2-core machine
         output: list[str] = []
         reader = threading.Thread(target=lambda: output.extend(run.stdout), daemon=True)
         reader.start()
@@ -60,7 +60,7 @@ def build(
             if stuck or time.monotonic() > deadline:
                 run.terminate()
                 run.wait(timeout=60)
-                pytest.fail("\n".join(stuck) or "the SLURM build took more than 15 minutes")
+                pytest.fail("\n".join(stuck) or "the SLURM build took more than 30 minutes")
             watch()
             time.sleep(1)
         reader.join()
