@@ -15,7 +15,9 @@ DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-
 # The tests also drive Debian's chromium and check PDFs with qpdf; the Nu HTML Checker (vnu.jar)
 # needs a Java runtime (11 or newer), and npm installs it and axe-core: Java and npm are added
 # only when their command is missing, so ones installed some other way are used as they are.
-TEST_DEBIAN_PACKAGES := chromium qpdf $(if $(shell command -v java),,default-jre-headless) $(if $(shell command -v npm),,npm)
+# SLURM (controller, node daemon, munge, client commands) runs a one-node cluster for
+# tests/test_slurm.py.
+TEST_DEBIAN_PACKAGES := chromium qpdf slurmctld slurmd munge slurm-client $(if $(shell command -v java),,default-jre-headless) $(if $(shell command -v npm),,npm)
 # The build prints one progress line and a table of what it made (the logger plugin
 # snakemake_logger_plugin_briefing); V=1 prints Snakemake's own output live instead.
 LOGGER := $(if $(V),,--logger briefing)

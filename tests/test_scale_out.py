@@ -3,8 +3,8 @@
 A cluster is stood in for by Snakemake's cluster-generic executor with a submit script
 (tests/cluster/submit.sh) that starts every job as its own background process in its own
 directory; object storage by moto's S3 server on localhost. Each build is compared file by
-file with the local build of the `built` fixture. The SLURM profile cannot run without a
-cluster here; its plan (jobs, groups, resources) is checked with a dry run.
+file with the local build of the `built` fixture. The SLURM profile's plan (jobs, groups,
+resources) is checked here with a dry run; tests/test_slurm.py runs it on a real SLURM cluster.
 """
 
 from __future__ import annotations
