@@ -121,7 +121,8 @@ def analyse(
     Ratings of items not among items are left out; items no rating names are not evidence here.
 
     Returns: the hypotheses rated, least inconsistent first (id, label, kind, score, rank: those with
-    the same score share it, rated: how many items were rated against it), the first max_rows of
+    the same score share it, rated: how many items were rated against it, bearing: how many of
+    those were rated other than N), the first max_rows of
     them as the matrix's rows; the rated items in date order with their code (E1, E2, ...), the
     max_columns most diagnostic of them as its columns (each with its ratings of the rows, N where
     unrated, and whether it is diagnostic); the hypotheses not rated; and the sentence the scores say.
@@ -148,8 +149,11 @@ def analyse(
     hypothesis_at = pd.Index(hypotheses["id"]).get_indexer(known["hypothesis"])
     scores = np.bincount(hypothesis_at, weights=inconsistency, minlength=len(hypotheses)).round(2)
     rated_by = np.bincount(hypothesis_at, minlength=len(hypotheses))
+    bearing = np.bincount(hypothesis_at, weights=code != scale.index(NEUTRAL), minlength=len(hypotheses)).astype(int)
     kinds = hypotheses["kind"].replace("", DEFAULT_KIND) if "kind" in hypotheses else pd.Series(DEFAULT_KIND, index=hypotheses.index)
-    ranked = pd.DataFrame({"id": hypotheses["id"], "label": hypotheses["label"], "kind": kinds, "score": scores, "rated": rated_by})
+    ranked = pd.DataFrame(
+        {"id": hypotheses["id"], "label": hypotheses["label"], "kind": kinds, "score": scores, "rated": rated_by, "bearing": bearing}
+    )
     ranked = ranked[rated_by > 0].sort_values("score", kind="stable").reset_index(drop=True)  # ties keep the file's order
     ranked["rank"] = ranked["score"].rank(method="min").astype(int)
     hypothesis_list = records(ranked)
@@ -249,7 +253,8 @@ def _names(ranked: list[dict]) -> str:
 
 def sentence(ranked: list[dict], decided: dict | None) -> str:
     """What the scores say, in words: the hypothesis the evidence leaves standing (or the tie, said
-    as one), the one it weighs most against, and the item of evidence that decides between the top
+    as one), and whether any of those is merely untested (no item bears on it, so nothing can
+    contradict it: ACH's known blind spot, said rather than hidden), the one it weighs most against, and the item of evidence that decides between the top
     two (decider's). No analyst's words: only labels, scores and the item's own description."""
     if not ranked:
         return "No evidence has been rated against the hypotheses yet, so none can be ranked."
@@ -267,6 +272,14 @@ def sentence(ranked: list[dict], decided: dict | None) -> str:
         said = (
             f"The evidence leaves “{first['label']}” standing: it is the least inconsistent with the evidence "
             f"(weighted inconsistency {_score(first['score'])}, against {_score(second['score'])} for “{second['label']}”, the next)."
+        )
+    untested = [r for r in (tied if len(tied) > 1 else [first]) if r["bearing"] == 0]
+    if untested:
+        they = len(untested) > 1
+        said += (
+            f" No item of evidence bears on {_names(untested) if they else '“' + untested[0]['label'] + '”'} either way: "
+            f"{'they rank' if they else 'it ranks'} first because nothing contradicts {'them' if they else 'it'}, "
+            f"not because anything supports {'them' if they else 'it'}."
         )
     last = ranked[-1]
     if last["score"] > first["score"] and sum(r["score"] == last["score"] for r in ranked) == 1:

@@ -227,3 +227,12 @@ def test_the_built_briefings_differ_by_the_evidence_each_could_know(built):
     columns = [len(re.findall(r'<th scope="col" class="col-e[^"]*"><a href="#evidence-', html)) for html in (june, later)]
     assert 0 < columns[0] < columns[1]
     assert '<p class="ach-finding">' in june and "Hypotheses against the evidence" in later
+
+
+def test_the_sentence_says_when_a_leading_hypothesis_is_untested_rather_than_supported():
+    untested = ratings({"e1": "N C I", "e2": "N C II"})
+    assert ach.analyse(items(("e1", "1"), ("e2", "1")), HYPOTHESES, untested)["sentence"].startswith(
+        "The evidence does not single out one hypothesis: “Alpha” and “Beta” are tied as the least inconsistent with it "
+        "(weighted inconsistency 0.00 each). No item of evidence bears on “Alpha” either way: it ranks first because "
+        "nothing contradicts it, not because anything supports it."
+    )

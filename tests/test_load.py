@@ -215,7 +215,7 @@ def test_missing_column_and_unknown_column_are_reported_on_the_header(data_dir):
 
 def test_a_missing_file_says_which_header_to_create(data_dir):
     (data_dir / "hypotheses.csv").unlink()
-    assert problems(data_dir) == [f"{data_dir}/hypotheses.csv: file is missing (create it with the header: id,label,description)"]
+    assert problems(data_dir) == [f"{data_dir}/hypotheses.csv: file is missing (create it with the header: id,label,description,kind)"]
 
 
 def test_an_empty_file(data_dir):
@@ -483,7 +483,7 @@ def test_a_file_with_thousands_of_problems_shows_the_first_twenty_then_how_many_
         load_table(data_dir, "hypotheses")
     lines = caught.value.report().splitlines()
     assert len(caught.value.problems) == 10_000 and len(lines) == 22
-    assert lines[0] == f"{data_dir}/hypotheses.csv:1: column 'extra-1': unknown column (expected one of: id, label, description)"
+    assert lines[0] == f"{data_dir}/hypotheses.csv:1: column 'extra-1': unknown column (expected one of: id, label, description, kind)"
     assert lines[19].startswith(f"{data_dir}/hypotheses.csv:1: column 'extra-20': ")
     assert lines[20:] == [
         f"{data_dir}/hypotheses.csv: and 9,980 more problems (fix these first)",

@@ -95,7 +95,7 @@ def test_a_revision_after_the_horizon_is_named(tmp_path):
 def test_two_revisions_of_a_forecast_on_one_day_are_an_error(tmp_path):
     (message,) = problems(tmp_path, revision("2020-03-01"), revision("2020-03-01", "very likely", "0.9"))
     assert message.endswith(
-        "revisions.csv:3: column 'date': '2020-03-01' is already used on line 2 with forecast 'talks'; dates must be unique within a forecast"
+        "revisions.csv:3: column 'date': '2020-03-01' is already used on line 2 with forecast 'talks'; each forecast and date together have one row"
     )
 
 
