@@ -235,7 +235,7 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
     ]
 
 
-def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
+def ledger(forecasts: pd.DataFrame, known_revisions: pd.DataFrame, limit: int) -> dict:
     """The track record: overall and per forecaster (at most limit, those with most forecasts), with calibration."""
     who = forecasts.assign(who=pd.Series([b["name"] for b in forecasts["by"]], index=forecasts.index, dtype=object))
     counts = who["who"].value_counts()
@@ -248,8 +248,8 @@ def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
         "clip": list(scoring.CLIP),
         "clip_cost": round(scoring.log_score(0.0, "yes"), 4),
         "interval": round(scoring.INTERVAL * 100),
-        "revised": int(sum(len(h) > 1 for h in forecasts["history"])),
-        "example": revisions.worked_example(forecasts),
+        "revised": int((forecasts["revision_count"] > 0).sum()),
+        "example": revisions.worked_example(forecasts, known_revisions),
         "forecasters": [
             {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
             for row in scoring.by_forecaster(who[who["who"].isin(busiest)])
@@ -389,11 +389,12 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
     forecasts = with_outcomes(revisions.with_revisions(forecasts, view["revisions"]), view["outcomes"]).assign(
         by=asserters(forecasts["forecaster"], forecasts["source"], sources, tables["analysts"])
     )
-    forecasts = revisions.scored(forecasts)
+    forecasts = revisions.scored(forecasts, view["revisions"])
     shown_events = significant_events(events, caps["events"])
     shown_motives = latest_motives(motives, sources, caps["motives"])
     ranked = ranked_forecasts(forecasts, as_of)
     shown_forecasts = ranked.head(caps["forecasts"])
+    shown_forecasts = shown_forecasts.assign(history=revisions.histories(shown_forecasts, view["revisions"]))
     judgments = judgment_rows(report_judgments(tables["judgments"], report["id"]))
     hypotheses_tested = ach.analyse(ach.items_as_of(view), tables["hypotheses"], view["ratings"])
     watched = indicators.indicator_statuses(view, set(sources["id"]), as_of, caps.get("indicators"))
@@ -439,7 +440,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "actors": groups,
         "forecasts": forecast_list,
         "top_forecasts": top_forecasts,
-        "ledger": ledger(forecasts, caps["analysts"]),
+        "ledger": ledger(forecasts, view["revisions"], caps["analysts"]),
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
         "ach": {
             **{key: value for key, value in hypotheses_tested.items() if key != "hypotheses"},  # the rows shown are enough
