@@ -21,7 +21,7 @@ import pandas as pd
 from briefing.dates import FIRST_DAY, display_date
 from briefing.problems import Problem
 from briefing.schema import HYPOTHESIS_KINDS, RATINGS, TABLES_BY_NAME
-from briefing.tables import LINE, id_list, records
+from briefing.tables import LINE, among, id_list, records
 
 INCONSISTENCY = {"I": 1, "II": 2}
 """What a rating adds to a hypothesis's inconsistency before weighting (Heuer): the rest add nothing."""
@@ -53,7 +53,7 @@ def evidence_as_of(evidence: pd.DataFrame, known_sources: set[str], as_of: dt.da
 
 def ratings_as_of(ratings: pd.DataFrame, known_items: set[str]) -> pd.DataFrame:
     """The ratings of the items of evidence an edition knows."""
-    return ratings[ratings["evidence"].isin(known_items)]
+    return ratings[among(ratings["evidence"], known_items)]
 
 
 def items_as_of(view: dict[str, pd.DataFrame]) -> pd.DataFrame:

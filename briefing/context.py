@@ -235,7 +235,7 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
     ]
 
 
-def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
+def ledger(forecasts: pd.DataFrame, known_revisions: pd.DataFrame, limit: int) -> dict:
     """The track record: overall and per forecaster (at most limit, those with most forecasts), with calibration."""
     who = forecasts.assign(who=pd.Series([b["name"] for b in forecasts["by"]], index=forecasts.index, dtype=object))
     counts = who["who"].value_counts()
@@ -248,8 +248,8 @@ def ledger(forecasts: pd.DataFrame, limit: int) -> dict:
         "clip": list(scoring.CLIP),
         "clip_cost": round(scoring.log_score(0.0, "yes"), 4),
         "interval": round(scoring.INTERVAL * 100),
-        "revised": int(sum(len(h) > 1 for h in forecasts["history"])),
-        "example": revisions.worked_example(forecasts),
+        "revised": int((forecasts["revision_count"] > 0).sum()),
+        "example": revisions.worked_example(forecasts, known_revisions),
         "forecasters": [
             {k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}
             for row in scoring.by_forecaster(who[who["who"].isin(busiest)])
@@ -377,23 +377,27 @@ def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> 
     return dated.sort_values(["published", "id"], ascending=[False, True], kind="stable").head(limit).drop(columns="published")
 
 
-def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict[str, str], issuer: str, caps: dict[str, int]) -> dict:
+def build_context(
+    tables: dict[str, pd.DataFrame], report: dict, narrative: dict[str, str], issuer: str, caps: dict[str, int], view: dict | None = None
+) -> dict:
     """Everything one report renders, as plain JSON-ready data.
 
     caps bound what is shown in full (events, motives, forecasts, analysts), so the
-    briefing's length does not grow with the data; counts give the totals.
+    briefing's length does not grow with the data; counts give the totals. view is the
+    edition's view (edition_view) when the caller has it already: at scale it takes seconds.
     """
     as_of = dt.date.fromisoformat(str(report["as_of"]))
-    view = edition_view(tables, as_of)
+    view = edition_view(tables, as_of) if view is None else view
     sources, events, motives, forecasts = view["sources"], view["events"], view["motives"], view["forecasts"]
     forecasts = with_outcomes(revisions.with_revisions(forecasts, view["revisions"]), view["outcomes"]).assign(
         by=asserters(forecasts["forecaster"], forecasts["source"], sources, tables["analysts"])
     )
-    forecasts = revisions.scored(forecasts)
+    forecasts = revisions.scored(forecasts, view["revisions"])
     shown_events = significant_events(events, caps["events"])
     shown_motives = latest_motives(motives, sources, caps["motives"])
     ranked = ranked_forecasts(forecasts, as_of)
     shown_forecasts = ranked.head(caps["forecasts"])
+    shown_forecasts = shown_forecasts.assign(history=revisions.histories(shown_forecasts, view["revisions"]))
     judgments = judgment_rows(report_judgments(tables["judgments"], report["id"]))
     hypotheses_tested = ach.analyse(ach.items_as_of(view), tables["hypotheses"], view["ratings"])
     watched = indicators.indicator_statuses(view, set(sources["id"]), as_of, caps.get("indicators"))
@@ -439,7 +443,7 @@ def build_context(tables: dict[str, pd.DataFrame], report: dict, narrative: dict
         "actors": groups,
         "forecasts": forecast_list,
         "top_forecasts": top_forecasts,
-        "ledger": ledger(forecasts, caps["analysts"]),
+        "ledger": ledger(forecasts, view["revisions"], caps["analysts"]),
         "matrix": explanation_matrix(groups, tables["hypotheses"], caps["analysts"]),
         "ach": {
             **{key: value for key, value in hypotheses_tested.items() if key != "hypotheses"},  # the rows shown are enough
@@ -487,16 +491,16 @@ def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: s
     validated tables and its narrative, which may cite only sources known by its date."""
     narrative = read_parts(narrative_files)
     tables, report = read_dataset(dataset), json.loads(settings)
-    built = build_context(tables, report, narrative, issuer, caps)
+    as_of = dt.date.fromisoformat(str(report["as_of"]))
+    view = edition_view(tables, as_of)
+    built = build_context(tables, report, narrative, issuer, caps, view)
     # The sources listed are every source the narrative cites that the edition knows (plus
     # those the shown rows cite): a citation not among them is one the report cannot make.
     labels = {part: str(path) for part, path in narrative_paths(narrative_files).items()}
     citable = {source["id"] for source in built["sources"]}
-    as_of = dt.date.fromisoformat(str(report["as_of"]))
     found = judgment_citation_problems(report_judgments(tables["judgments"], report["id"]), citable, tables["sources"], as_of) + [
         problem for part, text in narrative.items() for problem in citations.problems(text, labels[part], citable, tables["sources"], as_of)
     ]
-    view = edition_view(tables, as_of)
     found += ach.unrated_problems(tables["hypotheses"], tables["ratings"], view["ratings"], report["id"], as_of)
     if found:
         raise DataError(found)

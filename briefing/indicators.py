@@ -11,12 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from briefing.dates import FIRST_DAY, display_date
 from briefing.schema import LIST_SEPARATOR, TABLES_BY_NAME
-from briefing.tables import id_list, records
+from briefing.tables import among, id_list, records
 
 STATUS = next(c for c in TABLES_BY_NAME["observations"].columns if c.name == "status")
 STATUSES: tuple[str, ...] = STATUS.choices
@@ -33,15 +31,6 @@ EFFECTS: dict[str, str] = {
     for value, label in zip(column.choices, column.labels, strict=True)
 }
 """What seeing an indicator does to what it bears on (supports, undermines, raises, lowers), and what each means."""
-
-
-def among(cells: pd.Series, values: set[str]) -> pd.Series:
-    """Which cells are among values: Series.isin, in Arrow's kernel (isin with a set of strings
-    on an Arrow column goes value by value, a second for a few thousand)."""
-    if cells.empty:
-        return pd.Series(False, index=cells.index, dtype=bool)
-    found = pc.is_in(pa.array(cells.array, type=pa.large_string()), value_set=pa.array(list(values), type=pa.large_string()))
-    return pd.Series(found.to_numpy(zero_copy_only=False), index=cells.index, dtype=bool)
 
 
 def observations_as_of(observations: pd.DataFrame, known_sources: set[str], as_of: dt.date) -> pd.DataFrame:

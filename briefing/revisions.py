@@ -10,84 +10,135 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from briefing import scoring
 from briefing.dates import display_date
 from briefing.schema import SCORED_OUTCOMES
+from briefing.tables import among
 
 
 def revisions_as_of(revisions: pd.DataFrame, forecast_ids: set[str], known_sources: set[str], as_of: dt.date) -> pd.DataFrame:
     """The revisions an edition sees: dated by its as-of date, of a forecast it shows, reported
     by a source it knows."""
-    seen = (revisions["date"] <= as_of.isoformat()) & revisions["source"].isin(known_sources) & revisions["forecast"].isin(forecast_ids)
+    seen = (revisions["date"] <= as_of.isoformat()) & among(revisions["source"], known_sources) & among(revisions["forecast"], forecast_ids)
     return revisions[seen]
 
 
-def _step(date: str, term: str, probability: float, inferred: bool, reason: str = "", source: str = "") -> dict:
-    return {"date": date, "term": term, "probability": float(probability), "inferred": bool(inferred), "reason": reason, "source": source}
+def _ordered(revisions: pd.DataFrame) -> pd.DataFrame:
+    """Revisions by forecast, then date (a stable sort: the file's order within a day)."""
+    return revisions.sort_values(["forecast", "date"], kind="stable")
 
 
 def with_revisions(forecasts: pd.DataFrame, revisions: pd.DataFrame) -> pd.DataFrame:
-    """Each forecast with its history ('history': steps of date, term, probability, inferred, reason,
-    source; the first is the forecast as made) and its first probability and term ('first_probability',
-    'first_term'); its estimative_term, probability and probability_inferred become the last step's."""
-    later: dict[str, list[dict]] = {}
-    ordered = revisions.sort_values(["forecast", "date"], kind="stable")
-    for r in zip(
-        *(ordered[c].tolist() for c in ("forecast", "date", "estimative_term", "probability", "probability_inferred", "reason", "source"))
-    ):
-        later.setdefault(r[0], []).append(_step(*r[1:]))
-    histories = [
-        [_step(made, term, p, inferred, "", source), *later.get(fid, [])]
-        for fid, made, term, p, inferred, source in zip(
-            forecasts["id"].tolist(),
-            forecasts["made_on"].tolist(),
-            forecasts["estimative_term"].tolist(),
-            forecasts["probability"].tolist(),
-            forecasts["probability_inferred"].tolist(),
-            forecasts["source"].tolist(),
-        )
-    ]
-    index = forecasts.index
+    """Each forecast with its first probability and term ('first_probability', 'first_term') and
+    how many revisions the edition knows ('revision_count'); its estimative_term, probability and
+    probability_inferred become its last revision's. Column-wise, with no history: a history is a
+    list per forecast, built (histories) only for the few a briefing shows, not for every forecast
+    scored (scored reads the revisions table itself)."""
+    last = _ordered(revisions).drop_duplicates("forecast", keep="last").set_index("forecast")
+    ids = forecasts["id"]
+    revised = ids.isin(last.index)
+
+    def current(column: str, own: str) -> pd.Series:
+        return forecasts[own].where(~revised, ids.map(last[column]))
+
     return forecasts.assign(
-        history=pd.Series(histories, index=index, dtype=object),
         first_probability=forecasts["probability"].astype(float),
         first_term=forecasts["estimative_term"],
-        estimative_term=pd.Series([h[-1]["term"] for h in histories], index=index, dtype=object),
-        probability=pd.Series([h[-1]["probability"] for h in histories], index=index, dtype=float),
-        probability_inferred=pd.Series([h[-1]["inferred"] for h in histories], index=index, dtype=bool),
+        revision_count=ids.map(revisions["forecast"].value_counts()).fillna(0).astype(int),
+        estimative_term=current("estimative_term", "estimative_term").astype(object),
+        probability=current("probability", "probability").astype(float),
+        probability_inferred=current("probability_inferred", "probability_inferred").astype(bool),
     )
+
+
+def _step(date: str, term: str, probability: float, reason: str = "") -> dict:
+    return {"date": date, "term": term, "probability": float(probability), "reason": reason}
+
+
+def histories(forecasts: pd.DataFrame, revisions: pd.DataFrame) -> pd.Series:
+    """Each forecast's history (with_revisions forecasts; steps of date, term, probability and
+    reason, the first the forecast as made, then each revision by date), by the forecasts' index.
+    Built in Python step by step, so meant for the forecasts a briefing shows, not all of them."""
+    theirs = _ordered(revisions[revisions["forecast"].isin(set(forecasts["id"]))])
+    later: dict[str, list[dict]] = {}
+    for fid, *step in zip(*(theirs[c].tolist() for c in ("forecast", "date", "estimative_term", "probability", "reason"))):
+        later.setdefault(fid, []).append(_step(*step))
+    made = zip(forecasts["id"], forecasts["made_on"], forecasts["first_term"], forecasts["first_probability"])
+    return pd.Series([[_step(day, term, p), *later.get(fid, [])] for fid, day, term, p in made], index=forecasts.index, dtype=object)
 
 
 def steps_of(history: list[dict]) -> list[tuple[str, float]]:
     return [(step["date"], step["probability"]) for step in history]
 
 
-def scored(forecasts: pd.DataFrame) -> pd.DataFrame:
-    """Forecasts with an outcome ('outcome', 'outcome_resolved_on') and a history, with their scores:
-    'brier' and 'log' time-averaged over the history (scoring.time_averaged), 'brier_first' the Brier
-    score of the first probability alone, and 'weighted' the time-weighted probability."""
-    rows = zip(
-        forecasts["history"].tolist(),
-        forecasts["horizon"].tolist(),
-        forecasts["outcome_resolved_on"].tolist(),
-        forecasts["outcome"].tolist(),
-    )
-    brier, log, weighted = [], [], []
-    for history, horizon, resolved_on, outcome in rows:
-        steps, end = steps_of(history), scoring.scored_until(horizon, resolved_on)
-        brier.append(scoring.time_averaged(steps, end, outcome))
-        log.append(scoring.time_averaged(steps, end, outcome, scoring.log_score))
-        weighted.append(scoring.time_weighted(steps, end) if outcome in SCORED_OUTCOMES else float("nan"))
+def _each(score, probabilities: pd.Series, outcomes: pd.Series) -> np.ndarray:
+    """score (scoring.brier or log_score) of each probability and outcome, worked out once per
+    distinct pair (a few dozen: estimative terms' midpoints), so it is scoring's own arithmetic."""
+    pairs = pd.MultiIndex.from_arrays([probabilities.astype(float), outcomes])
+    distinct = pairs.unique()
+    values = pd.Series([score(p, o) for p, o in distinct], index=distinct, dtype=object)
+    return values.reindex(pairs).to_numpy()
+
+
+def _day_numbers(days: pd.Series) -> np.ndarray:
+    return pd.to_datetime(days, format="%Y-%m-%d").to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def scored(forecasts: pd.DataFrame, revisions: pd.DataFrame) -> pd.DataFrame:
+    """Forecasts (with_revisions, with an outcome: 'outcome', 'outcome_resolved_on') with their
+    scores over their history (their first probability, then the revisions): 'brier' and 'log'
+    time-averaged as scoring.time_averaged does, 'brier_first' the Brier score of the first
+    probability alone, and 'weighted' the time-weighted probability (scoring.time_weighted).
+
+    Column-wise over every step of every forecast at once, with the same weights as
+    scoring.standing and the same sums, added step by step in history order, so each figure is
+    the one the per-forecast functions give; an unrevised forecast is one step like any other."""
     index = forecasts.index
+    position = pd.Series(np.arange(len(forecasts)), index=forecasts["id"].to_numpy())
+    made = pd.DataFrame(
+        {"row": np.arange(len(forecasts)), "date": forecasts["made_on"].to_numpy(), "p": forecasts["first_probability"].to_numpy()}
+    )
+    theirs = _ordered(revisions[revisions["forecast"].isin(position.index)])
+    later = pd.DataFrame(
+        {"row": position.reindex(theirs["forecast"]).to_numpy(), "date": theirs["date"].to_numpy(), "p": theirs["probability"].to_numpy()}
+    )
+    steps = pd.concat([made, later], ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
+    rank = steps.groupby("row").cumcount().to_numpy()
+    row, p = steps["row"].to_numpy(), steps["p"].astype(float).to_numpy()
+    resolved, horizon = forecasts["outcome_resolved_on"], forecasts["horizon"]
+    end = _day_numbers(horizon.where((resolved == "") | (horizon <= resolved), resolved))[row]  # scoring.scored_until
+    start, day = _day_numbers(forecasts["made_on"])[row], _day_numbers(steps["date"])
+    following = np.append(day[1:], 0)
+    last_step = np.append(row[1:] != row[:-1], True)
+    until = np.where(last_step, end, np.minimum(following, end))
+    days = np.maximum(0, until - day)
+    # A period of no days: the last step standing on the first day counts one day (scoring.standing).
+    empty = end <= start
+    on_first_day = empty & (day <= start)
+    standing_last = on_first_day & ~np.append(on_first_day[1:] & (row[1:] == row[:-1]), False)
+    days = np.where(empty, standing_last.astype(np.int64), days)
+    outcomes = pd.Series(forecasts["outcome"].to_numpy()[row])
+    totals = {"brier": _each(scoring.brier, steps["p"], outcomes), "log": _each(scoring.log_score, steps["p"], outcomes), "weighted": p}
+
+    def averaged(values: np.ndarray) -> np.ndarray:
+        total, weight = np.zeros(len(forecasts)), np.zeros(len(forecasts), dtype=np.int64)
+        for k in range(rank.max() + 1 if len(rank) else 0):
+            at = rank == k
+            total[row[at]] = total[row[at]] + values[at].astype(float) * days[at]
+            weight[row[at]] += days[at]
+        return total / weight
+
+    brier, log, weighted = (averaged(values) for values in totals.values())
+    is_scored = forecasts["outcome"].isin(SCORED_OUTCOMES).to_numpy()
+    first = _each(scoring.brier, forecasts["first_probability"], forecasts["outcome"])
     return forecasts.assign(
-        brier=pd.Series(brier, index=index, dtype=object),
-        log=pd.Series(log, index=index, dtype=object),
-        weighted=pd.Series(weighted, index=index, dtype=float),
-        brier_first=pd.Series(
-            [scoring.brier(p, o) for p, o in zip(forecasts["first_probability"], forecasts["outcome"])], index=index, dtype=object
-        ),
+        brier=pd.Series(np.where(is_scored, brier, None), index=index, dtype=object),
+        log=pd.Series(np.where(is_scored, log, None), index=index, dtype=object),
+        weighted=pd.Series(np.where(is_scored, weighted, np.nan), index=index, dtype=float),
+        brier_first=pd.Series(first, index=index, dtype=object),
     )
 
 
@@ -122,16 +173,18 @@ def _rounded(value: float, places: int = 4) -> float:
     return round(float(value), places)
 
 
-def worked_example(forecasts: pd.DataFrame) -> dict | None:
+def worked_example(forecasts: pd.DataFrame, revisions: pd.DataFrame) -> dict | None:
     """One scored forecast's scores worked step by step, for the method text: the first revised
     scored forecast by id, else the first scored one; None when none is scored."""
     chosen = forecasts[forecasts["outcome"].isin(SCORED_OUTCOMES)]
     if chosen.empty:
         return None
-    revised = chosen[[len(h) > 1 for h in chosen["history"]]]
-    f = (revised if len(revised) else chosen).sort_values("id", kind="stable").iloc[0]
+    revised = chosen[chosen["revision_count"] > 0]
+    f = (revised if len(revised) else chosen).sort_values("id", kind="stable").head(1)
+    history = histories(f, revisions).iloc[0]
+    f = f.iloc[0]
     end = scoring.scored_until(f["horizon"], f["outcome_resolved_on"])
-    weights = scoring.standing(steps_of(f["history"]), end)
+    weights = scoring.standing(steps_of(history), end)
     outcome = f["outcome"]
     steps = [
         {

@@ -43,7 +43,7 @@ from briefing.schema import (
     with_label,
 )
 from briefing.suggest import suggestions
-from briefing.tables import WHITESPACE, decode, normalised
+from briefing.tables import WHITESPACE, among, decode, normalised
 
 SLUG = re.compile(rf"^{ID_PATTERN}\Z")
 IDS = rf"{ID_PATTERN}(?:[{WHITESPACE}]*{re.escape(LIST_SEPARATOR)}[{WHITESPACE}]*{ID_PATTERN})*"
@@ -632,7 +632,7 @@ def observed_after_source(rows: pd.DataFrame, table: Table, around: Around) -> I
     sources = around.referenced["sources"].drop_duplicates("id", keep="last")
     published = pd.Series(sources["published"].array, index=sources["id"].array)
     precision = pd.Series(sources["published_precision"].array, index=sources["id"].array)
-    found = rows[rows["source"].isin(published.index)]
+    found = rows[among(rows["source"], set(published.index))]
     dates, cited = found["date"], found["source"].map(published)
     comparable = _written_dates(dates, found["date_precision"]) & _written_dates(cited, found["source"].map(precision))
     late = comparable & (pd.Series([d[: len(p)] for d, p in zip(dates.tolist(), cited.tolist())], index=found.index, dtype=object) > cited)

@@ -147,20 +147,22 @@ def test_an_edition_does_not_see_a_revision_reported_only_by_a_source_it_does_no
 
 
 def test_the_current_likelihood_says_when_and_from_what_it_was_revised():
-    shown = revisions.with_revisions(typed_forecasts(), typed_revisions(("2020-08-03", "likely", 0.7, "wire"))).iloc[0]
-    assert revisions.revised_from(shown["history"]) == {"date": "3 August 2020", "term": "unlikely", "percent": 30, "reason": ""}
-    assert [(s["date"], s["percent"]) for s in revisions.shown_steps(shown["history"])] == [("10 January 2020", 30), ("3 August 2020", 70)]
+    known = typed_revisions(("2020-08-03", "likely", 0.7, "wire"))
+    history = revisions.histories(revisions.with_revisions(typed_forecasts(), known), known).iloc[0]
+    assert revisions.revised_from(history) == {"date": "3 August 2020", "term": "unlikely", "percent": 30, "reason": ""}
+    assert [(s["date"], s["percent"]) for s in revisions.shown_steps(history)] == [("10 January 2020", 30), ("3 August 2020", 70)]
 
 
 def test_an_unrevised_forecast_shows_no_revision():
-    shown = revisions.with_revisions(typed_forecasts(), typed_revisions()).iloc[0]
-    assert revisions.revised_from(shown["history"]) is None and len(shown["history"]) == 1
+    shown = revisions.with_revisions(typed_forecasts(), typed_revisions())
+    history = revisions.histories(shown, typed_revisions()).iloc[0]
+    assert revisions.revised_from(history) is None and len(history) == 1 and shown["revision_count"].iloc[0] == 0
 
 
 def test_scores_of_a_revised_forecast_are_time_averaged_and_the_first_kept():
-    frame = revisions.with_revisions(typed_forecasts(), typed_revisions(("2020-03-10", "likely", 0.7, "wire")))
-    frame = frame.assign(outcome="yes", outcome_resolved_on="2020-05-09")
-    scored = revisions.scored(frame).iloc[0]
+    known = typed_revisions(("2020-03-10", "likely", 0.7, "wire"))
+    frame = revisions.with_revisions(typed_forecasts(), known).assign(outcome="yes", outcome_resolved_on="2020-05-09")
+    scored = revisions.scored(frame, known).iloc[0]
     # 30% from 10 Jan to 9 Mar (60 days), 70% from 10 Mar to 8 May (60 days): (60*0.49 + 60*0.09) / 120 = 0.29
     assert scored["brier"] == pytest.approx(0.29)
     assert scored["brier_first"] == pytest.approx(0.49)
