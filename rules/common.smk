@@ -66,7 +66,10 @@ def table_file(wildcards):
 
 def referenced_tables(wildcards):
     """Validating a table checks the ids it names, so it reads the tables they belong to."""
-    return [f"data/{name}.csv" for name in briefing.rules.tables_read(TABLES_BY_NAME[wildcards.table])]
+    return [
+        f"data/{name}.csv"
+        for name in briefing.rules.tables_read(TABLES_BY_NAME[wildcards.table])
+    ]
 
 
 def reports_named(wildcards):
