@@ -165,11 +165,11 @@ def test_editing_one_forecast_reruns_only_what_depends_on_it(rebuilt):
     result = snakemake(rebuilt, "-n", "--quiet", "rules")
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", result.stdout + result.stderr, re.MULTILINE))
     n = len(report_ids(rebuilt))
-    # forecasts.csv, outcomes.csv and revisions.csv (which name forecast ids) are validated again, no other table; the charts are
+    # forecasts.csv, and outcomes.csv, revisions.csv and indicators.csv (which name forecast ids), are validated again, no other table; the charts are
     # drawn again from each new context; each report's attachments carry the new data, so its manifest, HTML colophon
     # and PDFs change, and its files are published anew
     expected = {
-        "validate": 3,
+        "validate": 4,
         "context": n,
         "attachments": n,
         "manifest": n,

@@ -162,7 +162,7 @@ def archive_set(settings: dict, marker: Path) -> bytes:
             narrative_elsewhere,
             "config.yaml: reports[1].narrative is '../../etc'; a carried report's narrative is 'narrative/korea-2020-06'",
         ),
-        (duplicate_issuer, "config.yaml:25: duplicate key 'issuer' (first on line 6); keep one"),
+        (duplicate_issuer, "config.yaml:26: duplicate key 'issuer' (first on line 7); keep one"),
         (archive_set, "config.yaml: source_archive is set; a carried config.yaml leaves it empty"),
     ],
 )
