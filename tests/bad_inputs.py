@@ -97,7 +97,7 @@ def config_line(project: Path, start: str) -> int:
 
 def missing_file(project: Path) -> list[str]:
     (project / "data/hypotheses.csv").unlink()
-    return ["data/hypotheses.csv: file is missing (create it with the header: id,label,description)"]
+    return ["data/hypotheses.csv: file is missing (create it with the header: id,label,description,kind)"]
 
 
 def empty_file(project: Path) -> list[str]:
@@ -247,8 +247,8 @@ def wide_header(project: Path) -> list[str]:
     header, *body = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([header + "".join(f",extra-{i}" for i in range(1, 10_001)), *body]) + "\n", encoding="utf-8")
     return [
-        "data/hypotheses.csv:1: column 'extra-1': unknown column (expected one of: id, label, description)",
-        "data/hypotheses.csv:1: column 'extra-20': unknown column (expected one of: id, label, description)",
+        "data/hypotheses.csv:1: column 'extra-1': unknown column (expected one of: id, label, description, kind)",
+        "data/hypotheses.csv:1: column 'extra-20': unknown column (expected one of: id, label, description, kind)",
         "data/hypotheses.csv: and 9,980 more problems (fix these first)",
         "10,000 problems found; fix them and run again. Nothing in reports/ was changed.",
     ]
@@ -425,7 +425,7 @@ CASES = [
         rewrite(
             "hypotheses",
             lambda t: "\n".join(r + ("," + "colour" if i == 0 else ",x") for i, r in enumerate(t.splitlines())) + "\n",
-            ["data/hypotheses.csv:1: column 'colour': unknown column (expected one of: id, label, description)"],
+            ["data/hypotheses.csv:1: column 'colour': unknown column (expected one of: id, label, description, kind)"],
         ),
     ),
     Case(

@@ -98,6 +98,8 @@ function makeSortable(table) {
   const order = new Map(rows.map((row, i) => [row, i]));
 
   headers.forEach((th, column) => {
+    /* A header that is a link already (the evidence codes of the ACH matrix) stays one: no control inside another. */
+    if (th.querySelector("a, button")) return;
     const button = document.createElement("button");
     button.type = "button";
     button.className = "sort";
