@@ -26,7 +26,8 @@ def test_any_text_in_any_cell_loads_or_is_explained(column, row, text):
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         shutil.copytree(ROOT / "data", data)
-        records = rows(data / f"{table}.csv")
+        # A table the project keeps empty (revisions.csv) gets a row of its own to hold the text.
+        records = rows(data / f"{table}.csv") or [dict.fromkeys(TABLES_BY_NAME[table].column_names, "")]
         records[row % len(records)][name] = text
         write_rows(data / f"{table}.csv", records)
         try:
@@ -66,7 +67,9 @@ def test_the_fast_reader_reads_a_file_as_the_line_by_line_reader_does_or_leaves_
 
 
 def test_the_projects_own_files_take_the_fast_reader():
-    """A plain file that fell back to the line-by-line reader would still load, only slowly."""
+    """A plain file that fell back to the line-by-line reader would still load, only slowly. A file
+    with a header and no rows (the project's revisions.csv) has nothing to read fast."""
     for table in TABLES:
         text = (ROOT / "data" / table.filename).read_text(encoding="utf-8")
-        assert _read_plain(text, table) is not None, table.filename
+        if text.count("\n") > 1:
+            assert _read_plain(text, table) is not None, table.filename
