@@ -18,7 +18,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from briefing.dates import FIRST_DAY, display_date
+from briefing.dates import display_date, starts_of
 from briefing.problems import Problem
 from briefing.schema import HYPOTHESIS_KINDS, RATINGS, TABLES_BY_NAME
 from briefing.tables import LINE, among, id_list, records
@@ -46,8 +46,7 @@ HYPOTHESES_FILE = f"data/{TABLES_BY_NAME['hypotheses'].filename}"
 def evidence_as_of(evidence: pd.DataFrame, known_sources: set[str], as_of: dt.date) -> pd.DataFrame:
     """The evidence rows an edition knows: dated by its as-of date (a month or a year counts from
     its first day) and from a source published by then, with their start day."""
-    start = pd.to_datetime(evidence["date"] + evidence["date_precision"].map(FIRST_DAY), format="%Y-%m-%d")
-    kept = evidence.assign(start=start)
+    kept = evidence.assign(start=starts_of(evidence["date"], evidence["date_precision"]))
     return kept[(kept["start"] <= pd.Timestamp(as_of)) & kept["source"].isin(known_sources)]
 
 

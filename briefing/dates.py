@@ -18,6 +18,16 @@ DATE_FORMS = {
     "year": ("YYYY", r"[0-9]{4}"),
 }
 FIRST_DAY = {"day": "", "month": "-01", "year": "-01-01"}
+
+
+def starts_of(dates: pd.Series, precisions: pd.Series) -> pd.Series:
+    """The first day of each date's period (a month or a year counts from its first day), a whole
+    column at once, as datetime64[ns] whatever the column's string type (a million dates in a
+    fraction of a second). The one way every table's dates become days an edition compares."""
+    padded = dates + precisions.map(FIRST_DAY).astype(dates.dtype)
+    return pd.to_datetime(padded, format="%Y-%m-%d").astype("datetime64[ns]")
+
+
 """What turns a date of each precision into the first day of its period (YYYY-MM-DD)."""
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 FIRST_YEAR, LAST_YEAR = 1900, 2100

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
-from briefing.dates import FIRST_DAY, display_date
+from briefing.dates import display_date, starts_of
 from briefing.schema import LIST_SEPARATOR, TABLES_BY_NAME
 from briefing.tables import among, id_list, records
 
@@ -37,8 +37,7 @@ def observations_as_of(observations: pd.DataFrame, known_sources: set[str], as_o
     """The observations an edition of this date knows: begun by the as-of date (a month or a year
     counts from its first day) and reported by a source published by then, oldest first (by
     start, then id)."""
-    padded = observations["date"] + observations["date_precision"].map(FIRST_DAY).astype(observations["date"].dtype)
-    start = pd.to_datetime(padded, format="%Y-%m-%d").astype("datetime64[ns]")
+    start = starts_of(observations["date"], observations["date_precision"])
     kept = observations.assign(start=start)[(start <= pd.Timestamp(as_of)) & among(observations["source"], known_sources)]
     return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
 
