@@ -250,11 +250,37 @@ def _names(ranked: list[dict]) -> str:
     return ", ".join(named[:-1]) + f" and {named[-1]}"
 
 
+def _untested(leading: list[dict]) -> str:
+    """The clause that says which of the leading hypotheses no item bears on. Within a tie it
+    names them even when the tie's list left them among the "others", and says "among them" so
+    the reader knows they are part of that tie."""
+    untested = [r for r in leading if r["bearing"] == 0]
+    if not untested:
+        return ""
+    if len(leading) == 1:
+        return (
+            f" No item of evidence bears on “{untested[0]['label']}” either way: it ranks first because nothing contradicts it, "
+            "not because anything supports it."
+        )
+    if len(untested) == len(leading):
+        return " No item of evidence bears on any of them either way: they share first place because nothing contradicts them, not because anything supports them."
+    if len(untested) == 1:
+        return (
+            f" Among them, no item of evidence bears on “{untested[0]['label']}” either way: it shares first place because nothing "
+            "contradicts it, not because anything supports it."
+        )
+    return (
+        f" Among them, no item of evidence bears on {_names(untested)} either way: they share first place because nothing "
+        "contradicts them, not because anything supports them."
+    )
+
+
 def sentence(ranked: list[dict], decided: dict | None) -> str:
     """What the scores say, in words: the hypothesis the evidence leaves standing (or the tie, said
     as one), and whether any of those is merely untested (no item bears on it, so nothing can
-    contradict it: ACH's known blind spot, said rather than hidden), the one it weighs most against, and the item of evidence that decides between the top
-    two (decider's). No analyst's words: only labels, scores and the item's own description."""
+    contradict it: ACH's known blind spot, said rather than hidden), the one it weighs most
+    against, and the item of evidence that decides between the top two (decider's). No analyst's
+    words: only labels, scores and the item's own description."""
     if not ranked:
         return "No evidence has been rated against the hypotheses yet, so none can be ranked."
     first = ranked[0]
@@ -272,17 +298,10 @@ def sentence(ranked: list[dict], decided: dict | None) -> str:
             f"The evidence leaves “{first['label']}” standing: it is the least inconsistent with the evidence "
             f"(weighted inconsistency {_score(first['score'])}, against {_score(second['score'])} for “{second['label']}”, the next)."
         )
-    untested = [r for r in (tied if len(tied) > 1 else [first]) if r["bearing"] == 0]
-    if untested:
-        they = len(untested) > 1
-        said += (
-            f" No item of evidence bears on {_names(untested) if they else '“' + untested[0]['label'] + '”'} either way: "
-            f"{'they rank' if they else 'it ranks'} first because nothing contradicts {'them' if they else 'it'}, "
-            f"not because anything supports {'them' if they else 'it'}."
-        )
+    said += _untested(tied if len(tied) > 1 else [first])
     last = ranked[-1]
     if last["score"] > first["score"] and sum(r["score"] == last["score"] for r in ranked) == 1:
-        said += f" It weighs most against “{last['label']}” ({_score(last['score'])})."
+        said += f" The evidence weighs most against “{last['label']}” ({_score(last['score'])})."
     if decided is None:
         return f"{said} No item of evidence is rated more inconsistent with one of “{first['label']}” and “{second['label']}” than with the other."
     return (

@@ -79,7 +79,7 @@ def test_an_unrated_pair_reads_as_neutral_so_an_item_rated_n_where_rated_is_non_
 def test_the_sentence_names_the_hypothesis_left_standing_and_the_item_that_decides():
     assert ach.analyse(WORKED_ITEMS, HYPOTHESES, WORKED)["sentence"] == (
         "The evidence leaves “Beta” standing: it is the least inconsistent with the evidence (weighted inconsistency 1.00, "
-        "against 1.80 for “Alpha”, the next). It weighs most against “Gamma” (2.50). The item that most separates “Beta” "
+        "against 1.80 for “Alpha”, the next). The evidence weighs most against “Gamma” (2.50). The item that most separates “Beta” "
         "from “Alpha” is E1 (Item e1), rated I against the first and C against the second."
     )
 
@@ -88,7 +88,7 @@ def test_the_sentence_says_so_when_the_least_inconsistent_are_tied():
     tied = ratings({"e1": "I I II", "e2": "C CC N"})
     assert ach.analyse(items(("e1", "1"), ("e2", "1")), HYPOTHESES, tied)["sentence"] == (
         "The evidence does not single out one hypothesis: “Alpha” and “Beta” are tied as the least inconsistent with it "
-        "(weighted inconsistency 1.00 each). It weighs most against “Gamma” (2.00). No item of evidence is rated more "
+        "(weighted inconsistency 1.00 each). The evidence weighs most against “Gamma” (2.00). No item of evidence is rated more "
         "inconsistent with one of “Alpha” and “Beta” than with the other."
     )
 
@@ -233,6 +233,24 @@ def test_the_sentence_says_when_a_leading_hypothesis_is_untested_rather_than_sup
     untested = ratings({"e1": "N C I", "e2": "N C II"})
     assert ach.analyse(items(("e1", "1"), ("e2", "1")), HYPOTHESES, untested)["sentence"].startswith(
         "The evidence does not single out one hypothesis: “Alpha” and “Beta” are tied as the least inconsistent with it "
-        "(weighted inconsistency 0.00 each). No item of evidence bears on “Alpha” either way: it ranks first because "
-        "nothing contradicts it, not because anything supports it."
+        "(weighted inconsistency 0.00 each). Among them, no item of evidence bears on “Alpha” either way: it shares first "
+        "place because nothing contradicts it, not because anything supports it."
     )
+
+
+def test_an_untested_hypothesis_the_tie_counts_among_its_others_is_still_named():
+    """Seven hypotheses tie at 0: the tie names four and "3 others"; the untested one is the last
+    of them, and the sentence names it rather than leaving the reader to guess which it is."""
+    labels = ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta"]
+    hypotheses = pd.DataFrame({"id": list("abcdefgh"), "label": labels, "kind": "explanation"})
+    rated = ["C", "C", "C", "C", "C", "C", "N", "I"]
+    cells = [(e, h, r) for e in ("e1", "e2") for h, r in zip("abcdefgh", rated)]
+    sentence = ach.analyse(items(("e1", "1"), ("e2", "1")), hypotheses, pd.DataFrame(cells, columns=["evidence", "hypothesis", "rating"]))[
+        "sentence"
+    ]
+    assert sentence.startswith(
+        "The evidence does not single out one hypothesis: “Alpha”, “Beta”, “Gamma”, “Delta” and 3 others are tied as the "
+        "least inconsistent with it (weighted inconsistency 0.00 each). Among them, no item of evidence bears on “Eta” either "
+        "way: it shares first place because nothing contradicts it, not because anything supports it. The evidence weighs "
+        "most against “Theta” (2.00)."
+    ), sentence
