@@ -26,6 +26,14 @@ IMAGE = "<img src=file:///etc/passwd>"
 TEMPLATE = "{{ 7*7 }}"
 CSS_URL = "x { background: url(file:///etc/passwd) }"
 PASSWD = "root:x:0:0"  # what /etc/passwd would show if it were read
+# The tables of structured analysis get hostile text too, each a marked variant, so a test can
+# tell which path printed it: a watched indicator, an observation's note (both in every
+# edition's outlook) and a hypothesis's label (in the generated ACH sentence and the matrix).
+LATER_TABLES = {
+    ("indicators.csv", "seventh-nuclear-test", "watch"): "<script>alert('watch')</script>",
+    ("observations.csv", "liaison-office-blown-up", "note"): "<img src=file:///etc/passwd alt=note>",
+    ("hypotheses.csv", "deterrence", "label"): "<b onclick=alert(3)>{{ 6*7 }}</b>",
+}
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +47,8 @@ def hostile(tmp_path_factory):
     set_cell(project / "data/events.csv", "liaison-office-demolished", "summary", f"{IMAGE} {CSS_URL}")
     set_cell(project / "data/actors.csv", "north-korea", "role", TEMPLATE)
     set_cell(project / "data/forecasts.csv", "f01", "statement", f"{SCRIPT} {TEMPLATE}")
+    for (table, row, column), text in LATER_TABLES.items():
+        set_cell(project / "data" / table, row, column, text)
     narrative = project / "data/narrative/korea-2020-06/bottom-line.md"
     narrative.write_text(f"{SCRIPT} {IMAGE} [click](javascript:alert(2)) [file](file:///etc/passwd) ![x](file:///etc/passwd)\n")
     result = snakemake(project)
@@ -75,12 +85,22 @@ def test_hostile_cells_are_literal_text_in_the_html(hostile):
     assert SCRIPT in text and IMAGE in text and TEMPLATE in text and CSS_URL in text
     assert "49" not in text.split(TEMPLATE)[0][-20:]  # the expression was not evaluated
     assert not any(h.startswith(("javascript:", "file:")) for h in parsed.hrefs)
+    assert all(hostile_text in text for hostile_text in LATER_TABLES.values())
+    assert "<b onclick" not in (hostile / "reports/korea-2020-06/briefing.html").read_text(encoding="utf-8")
+
+
+def test_hostile_text_in_a_hypothesis_label_stays_text_in_the_generated_ach_sentence(hostile):
+    page = (hostile / "reports/korea-2020-06/briefing.html").read_text(encoding="utf-8")
+    finding = page.split('<p class="ach-finding">', 1)[1].split("</p>", 1)[0]
+    assert "bears on “&lt;b onclick=alert(3)&gt;{{ 6*7 }}&lt;/b&gt;” either way" in finding
 
 
 def test_hostile_cells_are_literal_text_in_the_pdf(hostile):
     reader = PdfReader(hostile / "reports/korea-2020-06/briefing.pdf")
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert SCRIPT in text and TEMPLATE in text and "<img src=file:///etc/passwd>" in text
+    unbroken = "".join(text.split())  # the PDF's text breaks lines inside long cells: compare without spaces
+    assert all("".join(hostile_text.split()) in unbroken for hostile_text in LATER_TABLES.values())
     assert PASSWD not in text
     assert all(PASSWD.encode() not in data[0] for data in reader.attachments.values())
 
