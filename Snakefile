@@ -14,6 +14,7 @@ from briefing.config import (
     missing_tables,
     settings_file_problems,
 )
+from briefing.pending import start as start_pending_watch
 from briefing.schema import TABLES
 
 min_version("9.0")
@@ -42,6 +43,11 @@ include: "rules/common.smk"
 include: "rules/validate.smk"
 include: "rules/report.smk"
 include: "rules/render.smk"
+
+
+onstart:
+    # On SLURM, a job that no node of its partition can run is explained and cancelled (briefing/pending.py).
+    start_pending_watch(workflow.executor_plugin.name, workflow.workdir_init)
 
 
 rule all:

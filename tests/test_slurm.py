@@ -11,6 +11,7 @@ Where SLURM cannot start (not root, no packages) the tests skip and say why; in 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,8 @@ import pytest
 import slurm_cluster
 from conftest import copy_project, report_ids
 from test_pipeline import digests
+
+from briefing import pending
 
 # No accounting database: job states come from squeue (it lists finished jobs for MinJobAge). The
 # first status check comes 2 s after a submission, not the plugin's 40 s.
@@ -47,38 +50,57 @@ def build(
     cluster: slurm_cluster.Cluster, project: Path, *args: str, watch: Callable[[], None] = lambda: None
 ) -> subprocess.CompletedProcess:
     """snakemake --workflow-profile profiles/slurm in project, watching the queue while it runs: a job
-    that can never start (more CPUs or memory than the node has) fails the test with its reason
-    instead of pending until the timeout. watch() is called at every look at the queue."""
+    that can never start (more CPUs or memory than the node has) and that the build does not cancel
+    in time fails the test with its reason instead of pending until the timeout. watch() is called
+    at every look at the queue."""
     command = [sys.executable, "-m", "snakemake", "--workflow-profile", "profiles/slurm", *NO_ACCOUNTING, *FAST, *args]
     with subprocess.Popen(command, cwd=project, env=cluster.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as run:
         deadline = time.monotonic() + 1800  # a guard: a whole build took 12 minutes on a busy 2-core machine
         output: list[str] = []
         reader = threading.Thread(target=lambda: output.extend(run.stdout), daemon=True)
         reader.start()
+        seen: dict[str, float] = {}
         while run.poll() is None:
-            stuck = cluster.stuck()
-            if stuck or time.monotonic() > deadline:
+            # The build's own watch (briefing/pending.py) cancels a job that can never start; one
+            # still pending long after it should have, fails the test rather than the timeout.
+            seen = {line: seen.get(line, time.monotonic()) for line in cluster.stuck()}
+            overdue = [line for line, since in seen.items() if time.monotonic() - since > 6 * pending.WATCH_SECONDS]
+            if overdue or time.monotonic() > deadline:
                 run.terminate()
                 run.wait(timeout=60)
-                pytest.fail("\n".join(stuck) or "the SLURM build took more than 30 minutes")
+                pytest.fail("\n".join(overdue) or "the SLURM build took more than 30 minutes")
             watch()
             time.sleep(1)
         reader.join()
     return subprocess.CompletedProcess(command, run.returncode, "".join(output), "")
 
 
-def test_a_job_larger_than_the_node_is_named_with_its_reason_rather_than_waited_on(slurm):
+def test_a_job_larger_than_the_node_is_named_with_its_reason_and_cancelled(slurm, tmp_path):
     cpus = int(slurm.node["CPUs"]) + 1
-    job = slurm.run("sbatch", "--parsable", "--comment=too_big", f"--cpus-per-task={cpus}", "--wrap=true").strip()
-    try:
-        deadline = time.monotonic() + 60
-        while not (stuck := slurm.stuck()) and time.monotonic() < deadline:
-            time.sleep(1)
-    finally:
-        slurm.run("scancel", job)
-    assert len(stuck) == 1, stuck
-    assert stuck[0].startswith(f"SLURM job {job} (too_big) asks for {cpus} CPUs")
-    assert stuck[0].endswith(f"pends with Reason=PartitionConfig: the node has {slurm.node['CPUs']} CPUs and {slurm.node['RealMemory']} MB")
+    job = slurm.run(
+        "sbatch", "--parsable", "--comment=rule_pdf_wildcards_x", f"--cpus-per-task={cpus}", f"--chdir={tmp_path}", "--wrap=true"
+    )
+    job = job.strip()
+    said: list[str] = []
+    deadline = time.monotonic() + 60  # the scheduler gives a pending job its reason within seconds
+    while not said and time.monotonic() < deadline:
+        time.sleep(1)
+        said = pending.look_once(os.path.realpath(tmp_path))
+    assert len(said) == 1, said
+    assert said[0].startswith(
+        f"SLURM job {job} (rule pdf, x) can never start on partition {slurm_cluster.PARTITION} (Reason=PartitionConfig): "
+    )
+    assert f"it asks for {cpus} CPUs" in said[0] and f"a node has {slurm.node['CPUs']} CPUs and {slurm.node['RealMemory']} MB" in said[0]
+    assert [j["state"] for j in slurm.jobs() if j["id"] == job] == ["CANCELLED"]
+
+
+def test_a_build_whose_job_no_node_can_run_says_why_and_ends(slurm, tmp_path):
+    project = copy_project(tmp_path / "project")
+    cpus = str(int(slurm.node["CPUs"]) + 1)
+    result = build(slurm, project, "--cores", cpus, "--set-threads", f"validate={cpus}", "--", "build/dataset/actors.pickle")
+    assert result.returncode != 0
+    assert re.search(r"SLURM job \d+ \(rule validate, [^)]*actors\) can never start on partition", result.stdout), result.stdout[-4000:]
+    assert "lower what the rule asks for in profiles/slurm/config.yaml" in result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +145,19 @@ def test_a_render_cancelled_with_scancel_is_made_by_the_next_run(built, slurm, s
     rerun = build(slurm, project)
     assert rerun.returncode == 0, rerun.stdout[-4000:]
     assert digests(project / "reports") == digests(built / "reports")
+
+
+def test_a_pending_job_is_explained_only_when_its_partition_can_never_run_it():
+    queue = (
+        "41|PartitionConfig|3|10000M|4:00:00|short|rule_prepare_wildcards_korea-2020-06|/work/project\n"
+        "42|Priority|1|4000M|1:00:00|short|rule_pdf_wildcards_korea-2020-06_summary|/work/project\n"
+        "43|PartitionTimeLimit|1|1000M|1-00:00:00|short|rule_validate_wildcards_events|/elsewhere\n"
+    )
+    jobs = pending.parse_queue(queue)
+    assert [job.id for job in pending.never_starting(jobs, "/work/project")] == ["41"]  # 42 waits its turn; 43 is another project's
+    assert pending.explain(jobs[0], "2|7000|1:00:00\n2|7000|1:00:00\n") == (
+        "SLURM job 41 (rule prepare, korea-2020-06) can never start on partition short (Reason=PartitionConfig): it asks for 3 CPUs, "
+        "10000M of memory and 4:00:00, and there a node has 2 CPUs and 7000 MB, the time limit is 1:00:00. Cancelled it; lower what "
+        "the rule asks for in profiles/slurm/config.yaml (cores, resources: mem_mb, set-resources runtime) or name a larger "
+        "partition (--default-resources slurm_partition=NAME)."
+    )
