@@ -22,13 +22,12 @@ from briefing.schema import (
     CREDIBILITY_GRADES,
     ESTIMATIVE_TERMS,
     IMPACTS,
-    LIST_SEPARATOR,
     RELIABILITY_GRADES,
     TABLES_BY_NAME,
     UNATTRIBUTED,
 )
 from briefing.stage import read_dataset, stage, write_text
-from briefing.tables import LINE, id_list, records
+from briefing.tables import LINE, id_list, ids_among, records
 
 JUDGMENTS_FILE = f"data/{TABLES_BY_NAME['judgments'].filename}"
 """Where a report's key judgments are written, as problems name it."""
@@ -45,8 +44,7 @@ def events_as_of(events: pd.DataFrame, known_sources: set[str], as_of: dt.date) 
     """
     start = starts_of(events["date"], events["date_precision"])
     begun = events.assign(start=start)[start <= pd.Timestamp(as_of)]
-    known = [LIST_SEPARATOR.join(s for s in id_list(cell) if s in known_sources) for cell in begun["sources"]]
-    kept = begun.assign(sources=pd.Series(known, index=begun.index, dtype=object))
+    kept = begun.assign(sources=ids_among(begun["sources"], known_sources))
     kept = kept[kept["sources"] != ""]
     return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
 
@@ -232,8 +230,8 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
 def ledger(forecasts: pd.DataFrame, known_revisions: pd.DataFrame, limit: int) -> dict:
     """The track record: overall and per forecaster (at most limit, those with most forecasts), with calibration."""
     who = forecasts.assign(who=pd.Series([b["name"] for b in forecasts["by"]], index=forecasts.index, dtype=object))
-    counts = who["who"].value_counts()
-    busiest = set(sorted(counts.index, key=lambda name: (-counts[name], name))[:limit])
+    counts = who["who"].value_counts().to_dict()
+    busiest = set(sorted(counts, key=lambda name: (-counts[name], name))[:limit])
     rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in scoring.summarise(who).items()}
     return {
         **rounded,
@@ -270,7 +268,8 @@ def explanation_matrix(groups: list[dict], hypotheses: pd.DataFrame, limit: int)
         for m in (m for m in group["motives"] if m["by"]["key"] in kept):
             people[m["by"]["key"]] = m["by"]["name"]
             cells.setdefault((m["hypothesis"], m["by"]["key"]), set()).add(m["stance"])
-    used = [label for label in hypotheses["label"] if any(h == label for h, _ in cells)]
+    rated = {h for h, _ in cells}
+    used = [label for label in hypotheses["label"] if label in rated]
     columns = sorted(people, key=lambda k: (k.startswith("outlet-"), people[k]))
     return {
         "people_count": len(motives_by),
@@ -367,7 +366,7 @@ def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> 
     """At most limit motives: those from the most recently published sources."""
     if len(motives) <= limit:
         return motives
-    dated = motives.assign(published=motives["source"].map(dict(zip(sources["id"], sources["start"]))))
+    dated = motives.assign(published=motives["source"].map(pd.Series(sources["start"].to_numpy(), index=sources["id"].to_numpy())))
     return dated.sort_values(["published", "id"], ascending=[False, True], kind="stable").head(limit).drop(columns="published")
 
 
