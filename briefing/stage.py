@@ -92,19 +92,25 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> None:
     write_atomically(Path(path), lambda partial: frame.reset_index(drop=True).to_pickle(partial))
 
 
+ARROW_KINDS = ("text", "url", "language")
+"""Kinds of column whose text read_dataset leaves in Arrow: what is shown, never selected on."""
+
+
 def read_dataset(paths: list[str]) -> dict[str, pd.DataFrame]:
     """The validated tables, by name, from the files the validate stage wrote (build/dataset/<name>.pickle).
 
-    Validation keeps text in Arrow arrays (fast to check and to pickle); the selections,
-    joins and sorts of the later stages run faster on Python strings (pandas' isin and take on
-    Arrow-backed text copy every string). Categories and dates repeat, so each of their
-    distinct values is one string object: a million events take some 200 MB less.
+    Validation keeps text in Arrow arrays (fast to check and to pickle); the columns the later
+    stages select, join and sort on (ids, categories, dates) run faster as Python strings
+    (pandas' isin and take on Arrow-backed text copy every string). Categories and dates repeat,
+    so each of their distinct values is one string object: a million events take some 200 MB
+    less. Prose (titles, summaries, quotes, notes), web addresses and language tags stay in
+    Arrow, a few buffers: a row's is only read once the row is shown.
     """
     tables = {}
     for path in map(Path, paths):
         frame = pd.read_pickle(path)
         for column in TABLES_BY_NAME[path.stem].columns:  # one at a time: one column's Arrow copy in memory at once
-            if frame[column.name].dtype != TEXT:
+            if frame[column.name].dtype != TEXT or column.kind in ARROW_KINDS:
                 continue
             if column.kind in ("enum", "date", "day"):
                 codes, distinct = pd.factorize(frame[column.name])

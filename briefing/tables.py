@@ -238,12 +238,14 @@ def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out
 
 
-def among(cells: pd.Series, values: set[str]) -> pd.Series:
+def among(cells: pd.Series, values: set[str] | pd.Series) -> pd.Series:
     """Which cells are among values: Series.isin, in Arrow's kernel (isin with a set of strings
-    on an Arrow column goes value by value, a second for a few thousand)."""
+    on an Arrow column goes value by value, a second for a few thousand). values may be a column
+    (a million ids need no Python set)."""
     if cells.empty:
         return pd.Series(False, index=cells.index, dtype=bool)
-    found = pc.is_in(pa.array(cells.array, type=pa.large_string()), value_set=pa.array(list(values), type=pa.large_string()))
+    value_set = pa.array(values.array if isinstance(values, pd.Series) else list(values), type=pa.large_string())
+    found = pc.is_in(pa.array(cells.array, type=pa.large_string()), value_set=value_set)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=cells.index, dtype=bool)
 
 
@@ -260,6 +262,19 @@ def ids_among(cells: pd.Series, values: set[str]) -> pd.Series:
     offsets = pa.array(np.concatenate([[0], np.cumsum(per_cell)]), type=pa.int64())
     joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, items.filter(kept)), pa.scalar(LIST_SEPARATOR, pa.large_string()))
     return pd.Series(joined.to_numpy(zero_copy_only=False), index=cells.index, dtype=object)
+
+
+def rows_where(frame: pd.DataFrame, kept: pd.Series) -> pd.DataFrame:
+    """frame[kept], without a copy of the table when every row is kept (an edition of the latest
+    date keeps nearly every table whole): at a million rows, a copy is hundreds of megabytes."""
+    return frame if kept.all() else frame[kept]
+
+
+def sorted_rows(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """frame.sort_values(by, kind="stable").reset_index(drop=True) (frame's index is unique),
+    sorting the key columns alone and copying the table only when its rows move."""
+    order = frame[by].sort_values(by, kind="stable").index
+    return (frame if order.equals(frame.index) else frame.loc[order]).reset_index(drop=True)
 
 
 def id_list(cell: str) -> list[str]:
