@@ -27,7 +27,9 @@ def starts_of(dates: pd.Series, precisions: pd.Series) -> pd.Series:
     column at once, as datetime64[ns] whatever the column's string type (a million dates in a
     fraction of a second). The one way every table's dates become days an edition compares."""
     text = pa.large_string()
-    padded = pc.binary_join_element_wise(pa.array(dates.array, type=text), pa.array(precisions.map(FIRST_DAY).array, type=text), pa.scalar("", text))
+    padded = pc.binary_join_element_wise(
+        pa.array(dates.array, type=text), pa.array(precisions.map(FIRST_DAY).array, type=text), pa.scalar("", text)
+    )
     days = pc.strptime(padded, format="%Y-%m-%d", unit="ns").to_numpy(zero_copy_only=False)
     return pd.Series(days.astype("datetime64[ns]"), index=dates.index)
 
