@@ -271,10 +271,12 @@ def rows_where(frame: pd.DataFrame, kept: pd.Series) -> pd.DataFrame:
 
 
 def sorted_rows(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """frame.sort_values(by, kind="stable").reset_index(drop=True) (frame's index is unique),
-    sorting the key columns alone and copying the table only when its rows move."""
-    order = frame[by].sort_values(by, kind="stable").index
-    return (frame if order.equals(frame.index) else frame.loc[order]).reset_index(drop=True)
+    """frame.sort_values(by, kind="stable").reset_index(drop=True), ascending: the key columns
+    alone are sorted, in Arrow (a stable sort; text compares as UTF-8 bytes, which is code point
+    order, as Python compares it), and the table is copied only when its rows move."""
+    keys = pa.Table.from_pandas(frame[by], preserve_index=False)
+    order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in by]).to_numpy()
+    return (frame if np.array_equal(order, np.arange(len(frame))) else frame.take(order)).reset_index(drop=True)
 
 
 def id_list(cell: str) -> list[str]:
