@@ -43,7 +43,7 @@ from briefing.schema import (
     with_label,
 )
 from briefing.suggest import suggestions
-from briefing.tables import WHITESPACE, among, decode, normalised
+from briefing.tables import WHITESPACE, decode, normalised
 
 SLUG = re.compile(rf"^{ID_PATTERN}\Z")
 IDS = rf"{ID_PATTERN}(?:[{WHITESPACE}]*{re.escape(LIST_SEPARATOR)}[{WHITESPACE}]*{ID_PATTERN})*"
@@ -630,12 +630,17 @@ def observed_after_source(rows: pd.DataFrame, table: Table, around: Around) -> I
     if "sources" not in around.referenced:
         return
     sources = around.referenced["sources"].drop_duplicates("id", keep="last")
-    published = pd.Series(sources["published"].array, index=sources["id"].array)
-    precision = pd.Series(sources["published_precision"].array, index=sources["id"].array)
-    found = rows[among(rows["source"], set(published.index))]
-    dates, cited = found["date"], found["source"].map(published)
-    comparable = _written_dates(dates, found["date_precision"]) & _written_dates(cited, found["source"].map(precision))
-    late = comparable & (pd.Series([d[: len(p)] for d, p in zip(dates.tolist(), cited.tolist())], index=found.index, dtype=object) > cited)
+    at = pc.fill_null(pc.index_in(_arrow(rows["source"]), value_set=_arrow(sources["id"])), -1).to_numpy()  # -1: no such source
+    found, at = rows[at >= 0], at[at >= 0]
+    dates = found["date"]
+    cited, precision = (pd.Series(sources[column].array.take(at), index=found.index) for column in ("published", "published_precision"))
+    comparable = _written_dates(dates, found["date_precision"]) & _written_dates(cited, precision)
+    lengths = cited.str.len()
+    period = dates.copy()  # each date cut to its source's precision
+    for length in lengths[comparable].unique().tolist():
+        chosen = comparable & (lengths == length)
+        period[chosen] = dates[chosen].str[:length]
+    late = comparable & (period > cited)
     yield Found(
         "date",
         _say(
