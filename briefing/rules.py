@@ -101,6 +101,13 @@ def _arrow(values: pd.Series) -> pa.Array:
     return pa.array(values.array, type=pa.large_string())
 
 
+def _looked_up(keys: pd.Series, table: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """For each of keys, the column of the table's row with that key (the key column unique), empty
+    where no row has it: Series.map, with each row found by position in Arrow's kernel."""
+    at = pc.fill_null(pc.index_in(_arrow(keys), value_set=_arrow(table[key])), -1).to_numpy()
+    return pd.Series(table[column].array.take(at, allow_fill=True, fill_value=""), index=keys.index)
+
+
 def _numbers(cells: pd.Series, written: str) -> pd.Series:
     """The cells written as the pattern written, read as numbers (NaN for the others). Arrow's
     parse rounds correctly, as float() does, so both read every such cell as the same number."""
@@ -434,7 +441,7 @@ def resolved_before_made(rows: pd.DataFrame, table: Table, around: Around) -> It
     if "forecasts" not in around.referenced:
         return
     forecasts = around.referenced["forecasts"].drop_duplicates("id", keep="last")
-    made_on = rows["forecast"].map(pd.Series(forecasts["made_on"].array, index=forecasts["id"].array)).fillna("")
+    made_on = _looked_up(rows["forecast"], forecasts, "id", "made_on")
     early = rows["resolved_on"] < made_on  # as text; whether both are dates is asked of these rows only
     resolved, made_on = rows.loc[early, "resolved_on"], made_on[early]
     wrong = are_dates(resolved, "day") & are_dates(made_on, "day")
@@ -672,8 +679,7 @@ def revision_dates(rows: pd.DataFrame, table: Table, around: Around) -> Iterator
     forecasts = around.referenced["forecasts"].drop_duplicates("id", keep="last")
     dates = rows["date"]
     known = are_dates(dates, "day")
-    by_id = {column: pd.Series(forecasts[column].array, index=forecasts["id"].array) for column in ("made_on", "horizon")}
-    made_on, horizon = (rows["forecast"].map(by_id[c]).fillna("") for c in ("made_on", "horizon"))
+    made_on, horizon = (_looked_up(rows["forecast"], forecasts, "id", column) for column in ("made_on", "horizon"))
     early = known & are_dates(made_on, "day") & (dates < made_on)  # ISO days sort as dates
     late = known & ~early & are_dates(horizon, "day") & (dates > horizon)
     found = _say(
@@ -695,7 +701,7 @@ def revision_dates(rows: pd.DataFrame, table: Table, around: Around) -> Iterator
     )
     if "outcomes" in around.referenced:
         outcomes = around.referenced["outcomes"].drop_duplicates("forecast", keep="last")
-        resolved = rows["forecast"].map(pd.Series(outcomes["resolved_on"].array, index=outcomes["forecast"].array)).fillna("")
+        resolved = _looked_up(rows["forecast"], outcomes, "forecast", "resolved_on")
         after = known & ~early & ~late & are_dates(resolved, "day") & (dates > resolved)
         found = pd.concat(
             [
