@@ -101,18 +101,19 @@ def read_dataset(paths: list[str]) -> dict[str, pd.DataFrame]:
 
     Validation keeps text in Arrow arrays (fast to check and to pickle); the columns the later
     stages select, join and sort on (ids, categories, dates) run faster as Python strings
-    (pandas' isin and take on Arrow-backed text copy every string). Categories and dates repeat,
-    so each of their distinct values is one string object: a million events take some 200 MB
-    less. Prose (titles, summaries, quotes, notes), web addresses and language tags stay in
+    (pandas' isin and take on Arrow-backed text copy every string). Categories, dates and the
+    ids a table names of another repeat, so each of their distinct values is one string object
+    (a million events take some 200 MB less, 720,000 ratings 100 MB); a table's own key does
+    not repeat, and is converted as it is. Prose (titles, summaries, quotes, notes), web addresses and language tags stay in
     Arrow, a few buffers: a row's is only read once the row is shown.
     """
     tables = {}
     for path in map(Path, paths):
-        frame = pd.read_pickle(path)
-        for column in TABLES_BY_NAME[path.stem].columns:  # one at a time: one column's Arrow copy in memory at once
+        frame, table = pd.read_pickle(path), TABLES_BY_NAME[path.stem]
+        for column in table.columns:  # one at a time: one column's Arrow copy in memory at once
             if frame[column.name].dtype != TEXT or column.kind in ARROW_KINDS:
                 continue
-            if column.kind in ("enum", "date", "day"):
+            if column.name not in table.key:
                 codes, distinct = pd.factorize(frame[column.name])
                 frame[column.name] = pd.Series(distinct.astype(object)[codes], index=frame.index, dtype=object)
             else:
