@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from briefing.problems import PROBLEMS, DataError
 from briefing.schema import TABLES_BY_NAME
@@ -49,9 +50,18 @@ def stage(function):
             Path(log).write_text(report + "\n", encoding="utf-8")
             PROBLEMS.error(report, extra={"briefing_problems": error.problems, "briefing_log": str(log)})
             raise StageFailed("the data has problems (listed above); nothing in reports/ was changed") from None
+        finally:
+            release_memory()
         Path(log).write_text("", encoding="utf-8")
 
     return logged
+
+
+def release_memory() -> None:
+    """Hand back to the system the memory Arrow's allocator keeps for reuse once its arrays are freed
+    (hundreds of megabytes after a table of a million rows): the stages run in one process, and
+    what comes next (Python objects, another stage) cannot use it."""
+    pa.default_memory_pool().release_unused()
 
 
 def end_of_run() -> None:
@@ -119,4 +129,5 @@ def read_dataset(paths: list[str]) -> dict[str, pd.DataFrame]:
             else:
                 frame[column.name] = frame[column.name].astype(object)
         tables[path.stem] = frame
+        release_memory()  # the Arrow copies of the columns converted
     return tables
