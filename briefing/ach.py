@@ -21,7 +21,7 @@ import pandas as pd
 from briefing.dates import display_date, starts_of
 from briefing.problems import Problem
 from briefing.schema import HYPOTHESIS_KINDS, RATINGS, TABLES_BY_NAME
-from briefing.tables import LINE, among, id_list, records
+from briefing.tables import LINE, among, id_list, records, rows_where
 
 INCONSISTENCY = {"I": 1, "II": 2}
 """What a rating adds to a hypothesis's inconsistency before weighting (Heuer): the rest add nothing."""
@@ -47,12 +47,12 @@ def evidence_as_of(evidence: pd.DataFrame, known_sources: set[str], as_of: dt.da
     """The evidence rows an edition knows: dated by its as-of date (a month or a year counts from
     its first day) and from a source published by then, with their start day."""
     kept = evidence.assign(start=starts_of(evidence["date"], evidence["date_precision"]))
-    return kept[(kept["start"] <= pd.Timestamp(as_of)) & kept["source"].isin(known_sources)]
+    return rows_where(kept, (kept["start"] <= pd.Timestamp(as_of)) & kept["source"].isin(known_sources))
 
 
-def ratings_as_of(ratings: pd.DataFrame, known_items: set[str]) -> pd.DataFrame:
+def ratings_as_of(ratings: pd.DataFrame, known_items: set[str] | pd.Series) -> pd.DataFrame:
     """The ratings of the items of evidence an edition knows."""
-    return ratings[among(ratings["evidence"], known_items)]
+    return rows_where(ratings, among(ratings["evidence"], known_items))
 
 
 def items_as_of(view: dict[str, pd.DataFrame]) -> pd.DataFrame:

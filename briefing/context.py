@@ -22,13 +22,12 @@ from briefing.schema import (
     CREDIBILITY_GRADES,
     ESTIMATIVE_TERMS,
     IMPACTS,
-    LIST_SEPARATOR,
     RELIABILITY_GRADES,
     TABLES_BY_NAME,
     UNATTRIBUTED,
 )
 from briefing.stage import read_dataset, stage, write_text
-from briefing.tables import LINE, id_list, records
+from briefing.tables import LINE, id_list, ids_among, records, rows_where, sorted_rows
 
 JUDGMENTS_FILE = f"data/{TABLES_BY_NAME['judgments'].filename}"
 """Where a report's key judgments are written, as problems name it."""
@@ -43,18 +42,15 @@ def events_as_of(events: pd.DataFrame, known_sources: set[str], as_of: dt.date) 
 
     Each event keeps only the sources known on the as-of date.
     """
-    start = starts_of(events["date"], events["date_precision"])
-    begun = events.assign(start=start)[start <= pd.Timestamp(as_of)]
-    known = [LIST_SEPARATOR.join(s for s in id_list(cell) if s in known_sources) for cell in begun["sources"]]
-    kept = begun.assign(sources=pd.Series(known, index=begun.index, dtype=object))
-    kept = kept[kept["sources"] != ""]
-    return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+    start, sources = starts_of(events["date"], events["date_precision"]), ids_among(events["sources"], known_sources)
+    kept = rows_where(events.assign(start=start, sources=sources), (start <= pd.Timestamp(as_of)) & (sources != ""))
+    return sorted_rows(kept, ["start", "id"])
 
 
 def sources_as_of(sources: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """Sources published by the as-of date, numbered in order of publication."""
     kept = sources.assign(start=starts_of(sources["published"], sources["published_precision"]))
-    kept = kept[kept["start"] <= pd.Timestamp(as_of)].sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+    kept = sorted_rows(rows_where(kept, kept["start"] <= pd.Timestamp(as_of)), ["start", "id"])
     return kept.assign(number=range(1, len(kept) + 1))
 
 
@@ -68,10 +64,10 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
     sources = sources_as_of(tables["sources"], as_of)
     known = set(sources["id"])
     forecasts = tables["forecasts"]
-    forecasts = forecasts[forecasts["source"].isin(known) & (forecasts["made_on"] <= as_of.isoformat())]
+    forecasts = rows_where(forecasts, forecasts["source"].isin(known) & (forecasts["made_on"] <= as_of.isoformat()))
     outcomes = tables["outcomes"]
     resolved = (outcomes["resolved_on"] != "") & (outcomes["resolved_on"] <= as_of.isoformat())  # ISO days sort as dates
-    events, motives = events_as_of(tables["events"], known, as_of), tables["motives"][tables["motives"]["source"].isin(known)]
+    events, motives = events_as_of(tables["events"], known, as_of), rows_where(tables["motives"], tables["motives"]["source"].isin(known))
     evidence = ach.evidence_as_of(tables["evidence"], known, as_of)  # ACH: evidence rows, and the ratings of what is known
     return {
         **tables,
@@ -79,9 +75,9 @@ def edition_view(tables: dict[str, pd.DataFrame], as_of: dt.date) -> dict[str, p
         "events": events,
         "motives": motives,
         "forecasts": forecasts,
-        "outcomes": outcomes[resolved & outcomes["forecast"].isin(set(forecasts["id"]))],
+        "outcomes": rows_where(outcomes, resolved & outcomes["forecast"].isin(set(forecasts["id"]))),
         "evidence": evidence,
-        "ratings": ach.ratings_as_of(tables["ratings"], set(events["id"]) | set(motives["id"]) | set(evidence["id"])),
+        "ratings": ach.ratings_as_of(tables["ratings"], pd.concat([events["id"], motives["id"], evidence["id"]])),
         **indicators.indicators_as_of(tables, set(forecasts["id"]), known, as_of),
         "revisions": revisions.revisions_as_of(tables["revisions"], set(forecasts["id"]), known, as_of),
     }
@@ -232,8 +228,8 @@ def forecast_rows(ranked: pd.DataFrame, cites: dict[str, dict], as_of: dt.date) 
 def ledger(forecasts: pd.DataFrame, known_revisions: pd.DataFrame, limit: int) -> dict:
     """The track record: overall and per forecaster (at most limit, those with most forecasts), with calibration."""
     who = forecasts.assign(who=pd.Series([b["name"] for b in forecasts["by"]], index=forecasts.index, dtype=object))
-    counts = who["who"].value_counts()
-    busiest = set(sorted(counts.index, key=lambda name: (-counts[name], name))[:limit])
+    counts = who["who"].value_counts().to_dict()
+    busiest = set(sorted(counts, key=lambda name: (-counts[name], name))[:limit])
     rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in scoring.summarise(who).items()}
     return {
         **rounded,
@@ -270,7 +266,8 @@ def explanation_matrix(groups: list[dict], hypotheses: pd.DataFrame, limit: int)
         for m in (m for m in group["motives"] if m["by"]["key"] in kept):
             people[m["by"]["key"]] = m["by"]["name"]
             cells.setdefault((m["hypothesis"], m["by"]["key"]), set()).add(m["stance"])
-    used = [label for label in hypotheses["label"] if any(h == label for h, _ in cells)]
+    rated = {h for h, _ in cells}
+    used = [label for label in hypotheses["label"] if label in rated]
     columns = sorted(people, key=lambda k: (k.startswith("outlet-"), people[k]))
     return {
         "people_count": len(motives_by),
@@ -367,7 +364,7 @@ def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> 
     """At most limit motives: those from the most recently published sources."""
     if len(motives) <= limit:
         return motives
-    dated = motives.assign(published=motives["source"].map(dict(zip(sources["id"], sources["start"]))))
+    dated = motives.assign(published=motives["source"].map(pd.Series(sources["start"].to_numpy(), index=sources["id"].to_numpy())))
     return dated.sort_values(["published", "id"], ascending=[False, True], kind="stable").head(limit).drop(columns="published")
 
 
@@ -479,6 +476,11 @@ def judgment_citation_problems(judgments: pd.DataFrame, citable: set[str], sourc
     ]
 
 
+WHOLE_TABLES_READ = ("actors", "analysts", "hypotheses", "judgments", "glossary", "sources", "ratings")
+"""The tables the context stage reads whole once it has the edition's view (build_context, and the
+checks of what the report cites and rates against all sources and ratings); the view has the rest."""
+
+
 @stage
 def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
     """The context stage: what one report shows (settings: its config entry as JSON), from the
@@ -487,6 +489,7 @@ def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: s
     tables, report = read_dataset(dataset), json.loads(settings)
     as_of = dt.date.fromisoformat(str(report["as_of"]))
     view = edition_view(tables, as_of)
+    tables = {name: tables[name] for name in WHOLE_TABLES_READ}  # the rest only as the view keeps them: free the originals
     built = build_context(tables, report, narrative, issuer, caps, view)
     # The sources listed are every source the narrative cites that the edition knows (plus
     # those the shown rows cite): a citation not among them is one the report cannot make.

@@ -13,8 +13,8 @@ import datetime as dt
 import pandas as pd
 
 from briefing.dates import display_date, starts_of
-from briefing.schema import LIST_SEPARATOR, TABLES_BY_NAME
-from briefing.tables import among, id_list, records
+from briefing.schema import TABLES_BY_NAME
+from briefing.tables import among, id_list, ids_among, records, rows_where, sorted_rows
 
 STATUS = next(c for c in TABLES_BY_NAME["observations"].columns if c.name == "status")
 STATUSES: tuple[str, ...] = STATUS.choices
@@ -38,8 +38,8 @@ def observations_as_of(observations: pd.DataFrame, known_sources: set[str], as_o
     counts from its first day) and reported by a source published by then, oldest first (by
     start, then id)."""
     start = starts_of(observations["date"], observations["date_precision"])
-    kept = observations.assign(start=start)[(start <= pd.Timestamp(as_of)) & among(observations["source"], known_sources)]
-    return kept.sort_values(["start", "id"], kind="stable").reset_index(drop=True)
+    kept = rows_where(observations.assign(start=start), (start <= pd.Timestamp(as_of)) & among(observations["source"], known_sources))
+    return sorted_rows(kept, ["start", "id"])
 
 
 def indicators_as_of(
@@ -50,14 +50,11 @@ def indicators_as_of(
     naming only the forecasts it knows (forecasts: their ids). An indicator left bearing on
     nothing (its forecasts all made later, and no hypothesis) is left out, with its observations."""
     indicators = tables["indicators"]
-    cells = [LIST_SEPARATOR.join(f for f in id_list(cell) if f in forecasts) for cell in indicators["forecasts"].tolist()]
-    kept = indicators.assign(
-        forecasts=pd.Series(cells, index=indicators.index, dtype=indicators["forecasts"].dtype),
-        forecast_effect=indicators["forecast_effect"].where(pd.Series(cells, index=indicators.index) != "", ""),
-    )
-    kept = kept[(kept["hypothesis"] != "") | (kept["forecasts"] != "")]
+    cells = ids_among(indicators["forecasts"], forecasts).astype(indicators["forecasts"].dtype)
+    kept = indicators.assign(forecasts=cells, forecast_effect=indicators["forecast_effect"].where(cells != "", ""))
+    kept = rows_where(kept, (kept["hypothesis"] != "") | (kept["forecasts"] != ""))
     seen = observations_as_of(tables["observations"], known_sources, as_of)
-    seen = seen[among(seen["indicator"], set(kept["id"].tolist()))]
+    seen = rows_where(seen, among(seen["indicator"], kept["id"]))
     return {"indicators": kept, "observations": seen.drop(columns="start")}
 
 

@@ -16,14 +16,14 @@ import pandas as pd
 from briefing import scoring
 from briefing.dates import display_date
 from briefing.schema import SCORED_OUTCOMES
-from briefing.tables import among
+from briefing.tables import among, rows_where
 
 
 def revisions_as_of(revisions: pd.DataFrame, forecast_ids: set[str], known_sources: set[str], as_of: dt.date) -> pd.DataFrame:
     """The revisions an edition sees: dated by its as-of date, of a forecast it shows, reported
     by a source it knows."""
     seen = (revisions["date"] <= as_of.isoformat()) & among(revisions["source"], known_sources) & among(revisions["forecast"], forecast_ids)
-    return revisions[seen]
+    return rows_where(revisions, seen)
 
 
 def _ordered(revisions: pd.DataFrame) -> pd.DataFrame:

@@ -43,7 +43,7 @@ from briefing.schema import (
     with_label,
 )
 from briefing.suggest import suggestions
-from briefing.tables import WHITESPACE, among, decode, normalised
+from briefing.tables import WHITESPACE, decode, normalised
 
 SLUG = re.compile(rf"^{ID_PATTERN}\Z")
 IDS = rf"{ID_PATTERN}(?:[{WHITESPACE}]*{re.escape(LIST_SEPARATOR)}[{WHITESPACE}]*{ID_PATTERN})*"
@@ -99,6 +99,13 @@ def _say(message: Callable[..., str], *values: pd.Series) -> pd.Series:
 
 def _arrow(values: pd.Series) -> pa.Array:
     return pa.array(values.array, type=pa.large_string())
+
+
+def _looked_up(keys: pd.Series, table: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """For each of keys, the column of the table's row with that key (the key column unique), empty
+    where no row has it: Series.map, with each row found by position in Arrow's kernel."""
+    at = pc.fill_null(pc.index_in(_arrow(keys), value_set=_arrow(table[key])), -1).to_numpy()
+    return pd.Series(table[column].array.take(at, allow_fill=True, fill_value=""), index=keys.index)
 
 
 def _numbers(cells: pd.Series, written: str) -> pd.Series:
@@ -434,7 +441,7 @@ def resolved_before_made(rows: pd.DataFrame, table: Table, around: Around) -> It
     if "forecasts" not in around.referenced:
         return
     forecasts = around.referenced["forecasts"].drop_duplicates("id", keep="last")
-    made_on = rows["forecast"].map(pd.Series(forecasts["made_on"].array, index=forecasts["id"].array)).fillna("")
+    made_on = _looked_up(rows["forecast"], forecasts, "id", "made_on")
     early = rows["resolved_on"] < made_on  # as text; whether both are dates is asked of these rows only
     resolved, made_on = rows.loc[early, "resolved_on"], made_on[early]
     wrong = are_dates(resolved, "day") & are_dates(made_on, "day")
@@ -630,12 +637,17 @@ def observed_after_source(rows: pd.DataFrame, table: Table, around: Around) -> I
     if "sources" not in around.referenced:
         return
     sources = around.referenced["sources"].drop_duplicates("id", keep="last")
-    published = pd.Series(sources["published"].array, index=sources["id"].array)
-    precision = pd.Series(sources["published_precision"].array, index=sources["id"].array)
-    found = rows[among(rows["source"], set(published.index))]
-    dates, cited = found["date"], found["source"].map(published)
-    comparable = _written_dates(dates, found["date_precision"]) & _written_dates(cited, found["source"].map(precision))
-    late = comparable & (pd.Series([d[: len(p)] for d, p in zip(dates.tolist(), cited.tolist())], index=found.index, dtype=object) > cited)
+    at = pc.fill_null(pc.index_in(_arrow(rows["source"]), value_set=_arrow(sources["id"])), -1).to_numpy()  # -1: no such source
+    found, at = rows[at >= 0], at[at >= 0]
+    dates = found["date"]
+    cited, precision = (pd.Series(sources[column].array.take(at), index=found.index) for column in ("published", "published_precision"))
+    comparable = _written_dates(dates, found["date_precision"]) & _written_dates(cited, precision)
+    lengths = cited.str.len()
+    period = dates.copy()  # each date cut to its source's precision
+    for length in lengths[comparable].unique().tolist():
+        chosen = comparable & (lengths == length)
+        period[chosen] = dates[chosen].str[:length]
+    late = comparable & (period > cited)
     yield Found(
         "date",
         _say(
@@ -667,8 +679,7 @@ def revision_dates(rows: pd.DataFrame, table: Table, around: Around) -> Iterator
     forecasts = around.referenced["forecasts"].drop_duplicates("id", keep="last")
     dates = rows["date"]
     known = are_dates(dates, "day")
-    by_id = {column: pd.Series(forecasts[column].array, index=forecasts["id"].array) for column in ("made_on", "horizon")}
-    made_on, horizon = (rows["forecast"].map(by_id[c]).fillna("") for c in ("made_on", "horizon"))
+    made_on, horizon = (_looked_up(rows["forecast"], forecasts, "id", column) for column in ("made_on", "horizon"))
     early = known & are_dates(made_on, "day") & (dates < made_on)  # ISO days sort as dates
     late = known & ~early & are_dates(horizon, "day") & (dates > horizon)
     found = _say(
@@ -690,7 +701,7 @@ def revision_dates(rows: pd.DataFrame, table: Table, around: Around) -> Iterator
     )
     if "outcomes" in around.referenced:
         outcomes = around.referenced["outcomes"].drop_duplicates("forecast", keep="last")
-        resolved = rows["forecast"].map(pd.Series(outcomes["resolved_on"].array, index=outcomes["forecast"].array)).fillna("")
+        resolved = _looked_up(rows["forecast"], outcomes, "forecast", "resolved_on")
         after = known & ~early & ~late & are_dates(resolved, "day") & (dates > resolved)
         found = pd.concat(
             [

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from briefing.problems import PROBLEMS, DataError
 from briefing.schema import TABLES_BY_NAME
@@ -49,9 +50,18 @@ def stage(function):
             Path(log).write_text(report + "\n", encoding="utf-8")
             PROBLEMS.error(report, extra={"briefing_problems": error.problems, "briefing_log": str(log)})
             raise StageFailed("the data has problems (listed above); nothing in reports/ was changed") from None
+        finally:
+            release_memory()
         Path(log).write_text("", encoding="utf-8")
 
     return logged
+
+
+def release_memory() -> None:
+    """Hand back to the system the memory Arrow's allocator keeps for reuse once its arrays are freed
+    (hundreds of megabytes after a table of a million rows): the stages run in one process, and
+    what comes next (Python objects, another stage) cannot use it."""
+    pa.default_memory_pool().release_unused()
 
 
 def end_of_run() -> None:
@@ -92,24 +102,32 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> None:
     write_atomically(Path(path), lambda partial: frame.reset_index(drop=True).to_pickle(partial))
 
 
+ARROW_KINDS = ("text", "url", "language")
+"""Kinds of column whose text read_dataset leaves in Arrow: what is shown, never selected on."""
+
+
 def read_dataset(paths: list[str]) -> dict[str, pd.DataFrame]:
     """The validated tables, by name, from the files the validate stage wrote (build/dataset/<name>.pickle).
 
-    Validation keeps text in Arrow arrays (fast to check and to pickle); the selections,
-    joins and sorts of the later stages run faster on Python strings (pandas' isin and take on
-    Arrow-backed text copy every string). Categories and dates repeat, so each of their
-    distinct values is one string object: a million events take some 200 MB less.
+    Validation keeps text in Arrow arrays (fast to check and to pickle); the columns the later
+    stages select, join and sort on (ids, categories, dates) run faster as Python strings
+    (pandas' isin and take on Arrow-backed text copy every string). Categories, dates and the
+    ids a table names of another repeat, so each of their distinct values is one string object
+    (a million events take some 200 MB less, 720,000 ratings 100 MB); a table's own key does
+    not repeat, and is converted as it is. Prose (titles, summaries, quotes, notes), web addresses and language tags stay in
+    Arrow, a few buffers: a row's is only read once the row is shown.
     """
     tables = {}
     for path in map(Path, paths):
-        frame = pd.read_pickle(path)
-        for column in TABLES_BY_NAME[path.stem].columns:  # one at a time: one column's Arrow copy in memory at once
-            if frame[column.name].dtype != TEXT:
+        frame, table = pd.read_pickle(path), TABLES_BY_NAME[path.stem]
+        for column in table.columns:  # one at a time: one column's Arrow copy in memory at once
+            if frame[column.name].dtype != TEXT or column.kind in ARROW_KINDS:
                 continue
-            if column.kind in ("enum", "date", "day"):
+            if column.name not in table.key:
                 codes, distinct = pd.factorize(frame[column.name])
                 frame[column.name] = pd.Series(distinct.astype(object)[codes], index=frame.index, dtype=object)
             else:
                 frame[column.name] = frame[column.name].astype(object)
         tables[path.stem] = frame
+        release_memory()  # the Arrow copies of the columns converted
     return tables

@@ -12,6 +12,7 @@ import io
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -237,13 +238,45 @@ def typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out
 
 
-def among(cells: pd.Series, values: set[str]) -> pd.Series:
+def among(cells: pd.Series, values: set[str] | pd.Series) -> pd.Series:
     """Which cells are among values: Series.isin, in Arrow's kernel (isin with a set of strings
-    on an Arrow column goes value by value, a second for a few thousand)."""
+    on an Arrow column goes value by value, a second for a few thousand). values may be a column
+    (a million ids need no Python set)."""
     if cells.empty:
         return pd.Series(False, index=cells.index, dtype=bool)
-    found = pc.is_in(pa.array(cells.array, type=pa.large_string()), value_set=pa.array(list(values), type=pa.large_string()))
+    value_set = pa.array(values.array if isinstance(values, pd.Series) else list(values), type=pa.large_string())
+    found = pc.is_in(pa.array(cells.array, type=pa.large_string()), value_set=value_set)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=cells.index, dtype=bool)
+
+
+def ids_among(cells: pd.Series, values: set[str]) -> pd.Series:
+    """Each list cell with only the ids among values, in the order written, joined as typed()
+    joins them (an empty cell when none is left): the items of every cell at once, in Arrow's
+    kernels, with no Python list per cell. Python text, as the later stages keep it."""
+    if cells.empty:
+        return pd.Series([], index=cells.index, dtype=object)
+    lists = pc.split_pattern(pa.array(cells.array, type=pa.large_string()), LIST_SEPARATOR)
+    items = pc.list_flatten(lists)
+    kept = pc.is_in(items, value_set=pa.array(list(values), type=pa.large_string())).to_numpy(zero_copy_only=False)
+    per_cell = np.bincount(pc.list_parent_indices(lists).to_numpy()[kept], minlength=len(cells))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(per_cell)]), type=pa.int64())
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, items.filter(kept)), pa.scalar(LIST_SEPARATOR, pa.large_string()))
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=cells.index, dtype=object)
+
+
+def rows_where(frame: pd.DataFrame, kept: pd.Series) -> pd.DataFrame:
+    """frame[kept], without a copy of the table when every row is kept (an edition of the latest
+    date keeps nearly every table whole): at a million rows, a copy is hundreds of megabytes."""
+    return frame if kept.all() else frame[kept]
+
+
+def sorted_rows(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """frame.sort_values(by, kind="stable").reset_index(drop=True), ascending: the key columns
+    alone are sorted, in Arrow (a stable sort; text compares as UTF-8 bytes, which is code point
+    order, as Python compares it), and the table is copied only when its rows move."""
+    keys = pa.Table.from_pandas(frame[by], preserve_index=False)
+    order = pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in by]).to_numpy()
+    return (frame if np.array_equal(order, np.arange(len(frame))) else frame.take(order)).reset_index(drop=True)
 
 
 def id_list(cell: str) -> list[str]:
