@@ -93,6 +93,25 @@ def built(built_by_make) -> Path:
     return built_by_make[0]
 
 
+@pytest.fixture(scope="session")
+def built_first_report(tmp_path_factory) -> Path:
+    """A copy of the project whose config.yaml lists only its first report (and judgments.csv only
+    that report's judgments), built: the quicker project of the tests that edit a built project
+    and build it again, each in a copy of its own (test_confinement, test_interrupted)."""
+    import yaml
+    from helpers import keep_judgments_of
+
+    project = copy_project(tmp_path_factory.mktemp("first-report") / "project")
+    config = project / "config.yaml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["reports"] = settings["reports"][:1]
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    keep_judgments_of(project, [settings["reports"][0]["id"]])
+    result = snakemake(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project
+
+
 def report_ids(project: Path) -> list[str]:
     import yaml
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_project, snakemake
-from helpers import keep_judgments_of, rows, set_cell, write_rows
+from conftest import report_ids, snakemake
+from helpers import rows, set_cell, write_rows
 from pypdf import PdfReader
 
 REPORT = "korea-2020-06"
@@ -28,14 +28,10 @@ SENTINEL = "SENTINEL-7f3a-outside-the-project"
 
 
 @pytest.fixture(scope="module")
-def one_report(tmp_path_factory) -> Path:
-    """A built project with one report: each test edits a copy of it."""
-    project = copy_project(tmp_path_factory.mktemp("confined") / "project")
-    configure(project, lambda c: c.update(reports=c["reports"][:1]))
-    keep_judgments_of(project, [REPORT])
-    result = snakemake(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return project
+def one_report(built_first_report) -> Path:
+    """A built project with one report (conftest.built_first_report): each test edits a copy of it."""
+    assert report_ids(built_first_report) == [REPORT]
+    return built_first_report
 
 
 def configure(project: Path, change) -> None:

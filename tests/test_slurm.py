@@ -2,10 +2,11 @@
 
 The cluster is one node, this machine (tests/slurm_cluster.py: munged, slurmctld and slurmd started
 for these tests and stopped after them). It has no accounting database, so Snakemake checks job
-states with squeue. One build of the first report of a copy of the built project goes through the profile (a table's
-validation, the report's grouped stages and its renders: conftest.one_report); then its summary PDF
-is removed and made again, its job is cancelled with scancel while it runs, and the next run
-recovers. Both times every file of reports/ is compared with the local build of the `built` fixture.
+states with squeue. The first report of a copy of the built project is made again through the
+profile (conftest.one_report: one job of each kind, a table's validation, the report's grouped
+stages and a render for each document); then its summary PDF is removed and made again, its job
+is cancelled with scancel while it runs, and the next run recovers. Both times every file of
+reports/ is compared with the local build of the `built` fixture.
 Where SLURM cannot start (not root, no packages) the tests skip and say why; in CI they must run.
 """
 
