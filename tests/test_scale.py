@@ -41,7 +41,7 @@ def test_the_synth_command_writes_the_same_bytes_twice(tmp_path):
 
 def test_caps_bound_the_briefing_and_the_annex_lists_every_event(tmp_path):
     project = tmp_path / "project"
-    write_project_data(synthetic_tables(1), project)  # the smallest scale: every cap below still binds
+    write_project_data(synthetic_tables(2), project)
     copy_pipeline(PIPELINE, ROOT, project)
     config = yaml.safe_load((project / "config.yaml").read_text())
     config["caps"] = {"events": 30, "motives": 20, "forecasts": 10, "analysts": 5}
@@ -51,8 +51,8 @@ def test_caps_bound_the_briefing_and_the_annex_lists_every_event(tmp_path):
     assert result.returncode == 0, result.stderr[-4000:]
     briefing = "\n".join(page.extract_text() for page in PdfReader(project / "reports/synthetic/briefing.pdf").pages)
     flat = " ".join(briefing.split())
-    assert "Shown here: the 30 largest escalations and de-escalations (then the latest) of 100 events." in flat
-    assert "Shown here: the 10 most consequential of 20 forecasts." in flat
+    assert "Shown here: the 30 largest escalations and de-escalations (then the latest) of 200 events." in flat
+    assert "Shown here: the 10 most consequential of 40 forecasts." in flat
     links = [
         str(annotation.get_object()["/A"]["/URI"])
         for page in PdfReader(project / "reports/synthetic/briefing.pdf").pages
@@ -63,9 +63,9 @@ def test_caps_bound_the_briefing_and_the_annex_lists_every_event(tmp_path):
     html = (project / "reports/synthetic/briefing.html").read_text()
     assert html.count('<tr id="event-') == 30
     annex = " ".join(" ".join(page.extract_text() for page in PdfReader(project / "reports/synthetic/annex.pdf").pages).split())
-    events = synthetic_tables(1)["events"]
+    events = synthetic_tables(2)["events"]
     assert all(title in annex for title in events["title"])  # every event, not just the 30 shown
-    assert "100 events, 20 forecasts, 30 sources" in annex
+    assert "200 events, 40 forecasts, 60 sources" in annex
     for document in ("briefing.pdf", "summary.pdf", "annex.pdf"):
         pages = [page.extract_text() for page in PdfReader(project / "reports/synthetic" / document).pages]
         assert all(text.count("Internal – synthetic desk only") >= 2 and "TLP:RED" not in text for text in pages), document
