@@ -93,10 +93,56 @@ def built(built_by_make) -> Path:
     return built_by_make[0]
 
 
+@pytest.fixture(scope="session")
+def built_first_report(tmp_path_factory) -> Path:
+    """A copy of the project whose config.yaml lists only its first report (and judgments.csv only
+    that report's judgments), built: the quicker project of the tests that edit a built project
+    and build it again, each in a copy of its own (test_confinement, test_interrupted)."""
+    import yaml
+    from helpers import keep_judgments_of
+
+    project = copy_project(tmp_path_factory.mktemp("first-report") / "project")
+    config = project / "config.yaml"
+    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+    settings["reports"] = settings["reports"][:1]
+    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    keep_judgments_of(project, [settings["reports"][0]["id"]])
+    result = snakemake(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project
+
+
 def report_ids(project: Path) -> list[str]:
     import yaml
 
     return [r["id"] for r in yaml.safe_load((project / "config.yaml").read_text())["reports"]]
+
+
+def first_report(built: Path) -> tuple[list[str], dict[str, str]]:
+    """The first report's files in reports/ as snakemake targets, and their digests in `built`: a
+    build of one report, for tests of how a build runs (an executor, a storage, a cluster) rather
+    than of what every report holds. The settings and data are the project's, so the bytes are
+    the complete build's; the first edition of a series reads no earlier edition's outputs."""
+    from test_pipeline import digests
+
+    report = report_ids(built)[0]
+    files = {name: digest for name, digest in digests(built / "reports").items() if name.startswith(f"{report}/")}
+    return [f"reports/{name}" for name in files], files
+
+
+def one_report(built: Path, target: Path) -> tuple[list[str], dict[str, str]]:
+    """A copy of the built project at target whose first report is to be made again, and
+    first_report's targets and digests. reports/, the report's build/ folder and the first table's
+    validated data are removed: the build runs one job of every kind (a table's validation, each
+    of the report's stages, a render for each document, the publication), eleven jobs rather than
+    the complete build's fifty."""
+    from briefing.schema import TABLES
+
+    shutil.copytree(built, target, symlinks=True)
+    shutil.rmtree(target / "reports")
+    shutil.rmtree(target / "build" / report_ids(target)[0])
+    (target / "build" / "dataset" / f"{TABLES[0].name}.pickle").unlink()
+    return first_report(built)
 
 
 @pytest.fixture

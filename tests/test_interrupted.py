@@ -4,6 +4,7 @@ truncated one, and the next build recovers by itself; two builds at once seriali
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,9 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import copy_project, make_command
-from helpers import keep_judgments_of
+from conftest import make_command
 from pypdf import PdfReader
 
 BIN = Path(sys.executable).parent
@@ -39,14 +38,10 @@ def finish(process: subprocess.Popen) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("interrupted") / "project")
-    settings = yaml.safe_load((project / "config.yaml").read_text())
-    settings["reports"] = settings["reports"][:1]
-    (project / "config.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True))
-    keep_judgments_of(project, [settings["reports"][0]["id"]])
-    code, output = finish(make(project))
-    assert code == 0, output[-3000:]
+def project(built_first_report, tmp_path_factory) -> Path:
+    """A copy of the built one-report project (conftest.built_first_report), which these tests edit."""
+    project = tmp_path_factory.mktemp("interrupted") / "project"
+    shutil.copytree(built_first_report, project, symlinks=True)
     return project
 
 

@@ -227,7 +227,8 @@ def later_outcomes_removed(project: Path, as_of: str) -> None:
 def test_the_june_edition_does_not_change_when_later_outcomes_are_added(rebuilt):
     before = digests(rebuilt / "reports")
     later_outcomes_removed(rebuilt, "2020-06-30")
-    result = snakemake(rebuilt)
+    # The two reports compared, not December's: it neither is the June edition nor proves the edit was built.
+    result = snakemake(rebuilt, *(f"reports/{name}" for name in before if name.startswith(("korea-2020-06/", "korea-retrospective/"))))
     assert result.returncode == 0, result.stderr[-3000:]
     after = digests(rebuilt / "reports")
     june = [name for name in before if name.startswith("korea-2020-06/")]

@@ -2,9 +2,11 @@
 
 The cluster is one node, this machine (tests/slurm_cluster.py: munged, slurmctld and slurmd started
 for these tests and stopped after them). It has no accounting database, so Snakemake checks job
-states with squeue. One build of a copy of the project goes through the profile; then one
-report's summary PDF is removed and made again, its job is cancelled with scancel while it runs,
-and the next run recovers. Both times every file of reports/ is compared with the local build of the `built` fixture.
+states with squeue. The first report of a copy of the built project is made again through the
+profile (conftest.one_report: one job of each kind, a table's validation, the report's grouped
+stages and a render for each document); then its summary PDF is removed and made again, its job
+is cancelled with scancel while it runs, and the next run recovers. Both times every file of
+reports/ is compared with the local build of the `built` fixture.
 Where SLURM cannot start (not root, no packages) the tests skip and say why; in CI they must run.
 """
 
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import slurm_cluster
-from conftest import copy_project, report_ids
+from conftest import copy_project, one_report
 from test_pipeline import digests
 
 from briefing import pending
@@ -104,28 +106,32 @@ def test_a_build_whose_job_no_node_can_run_says_why_and_ends(slurm, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def slurm_built(slurm, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess, list[dict[str, str]]]:
-    """One build of a copy of the project on the cluster: the project, what snakemake printed, and the jobs SLURM ran."""
-    project = copy_project(tmp_path_factory.mktemp("slurm") / "project")
+def slurm_built(
+    slurm, built, tmp_path_factory
+) -> tuple[Path, subprocess.CompletedProcess, list[dict[str, str]], list[str], dict[str, str]]:
+    """One build of the first report of a copy of the built project on the cluster: the project,
+    what snakemake printed, the jobs SLURM ran, the report's files and their digests in `built`."""
+    project = tmp_path_factory.mktemp("slurm") / "project"
+    targets, local = one_report(built, project)
     before = {job["id"] for job in slurm.jobs()}
-    result = build(slurm, project)
-    return project, result, [job for job in slurm.jobs() if job["id"] not in before]
+    result = build(slurm, project, *targets)
+    return project, result, [job for job in slurm.jobs() if job["id"] not in before], targets, local
 
 
-def test_a_slurm_build_runs_its_jobs_on_the_cluster_and_matches_the_local_build(built, slurm_built):
-    project, result, jobs = slurm_built
+def test_a_slurm_build_runs_its_jobs_on_the_cluster_and_matches_the_local_build(slurm_built):
+    project, result, jobs, _, local = slurm_built
     assert result.returncode == 0, result.stdout[-4000:]
     assert jobs and {job["state"] for job in jobs} == {"COMPLETED"}
     rules = {job["comment"].split("_wildcards_")[0] for job in jobs}
     assert {"rule_validate", "rule_pdf"} <= rules and any(rule.startswith("rule_prepare") for rule in rules)
     # A group's members run one after another in its job: it asks for one CPU, not their sum.
     assert all(job["cpus"] == "1" for job in jobs)
-    assert digests(project / "reports") == digests(built / "reports")
+    assert digests(project / "reports") == local
 
 
-def test_a_render_cancelled_with_scancel_is_made_by_the_next_run(built, slurm, slurm_built):
-    project = slurm_built[0]
-    report = report_ids(project)[0]
+def test_a_render_cancelled_with_scancel_is_made_by_the_next_run(slurm, slurm_built):
+    project, _, _, targets, local = slurm_built
+    report = targets[0].split("/")[1]
     render = project / "build" / report / "summary.pdf"  # one short render to make again, and its report to publish
     render.unlink()
     shutil.rmtree(project / "reports" / report)
@@ -137,14 +143,14 @@ def test_a_render_cancelled_with_scancel_is_made_by_the_next_run(built, slurm, s
             slurm.run("scancel", running[0]["id"])
             cancelled.append(running[0])
 
-    interrupted = build(slurm, project, watch=cancel_the_render_once_running)
+    interrupted = build(slurm, project, *targets, watch=cancel_the_render_once_running)
     assert cancelled, "the render was never seen running"
     assert interrupted.returncode != 0 and "CANCELLED" in interrupted.stdout, interrupted.stdout[-4000:]
     assert [job["state"] for job in slurm.jobs() if job["id"] == cancelled[0]["id"]] == ["CANCELLED"]
     assert not render.exists() and not (project / "reports" / report).exists()  # nothing half made is kept or published
-    rerun = build(slurm, project)
+    rerun = build(slurm, project, *targets)
     assert rerun.returncode == 0, rerun.stdout[-4000:]
-    assert digests(project / "reports") == digests(built / "reports")
+    assert digests(project / "reports") == local
 
 
 def test_a_pending_job_is_explained_only_when_its_partition_can_never_run_it():
