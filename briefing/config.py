@@ -148,7 +148,7 @@ def check_config(config: dict, root: Path | str) -> list[Problem]:
     said = [path for path, _ in plain]
     schema = read_yaml((root / SCHEMA).read_text(encoding="utf-8"), SCHEMA)
     unsaid = [(path, text) for path, text in schema_problems(config, schema) if not any(path[: len(p)] == p for p in said)]
-    lines = setting_lines(root / "config.yaml")
+    lines = setting_lines(root / "config.yaml") if plain or unsaid else {}  # read only to place a problem: it parses the file again
     found = [Problem("config.yaml", _line(lines, path), None, text) for path, text in plain + unsaid]
     return sorted(found, key=lambda problem: problem.line or 0)
 

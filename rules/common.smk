@@ -28,6 +28,11 @@ CODE = [
     for path in PIPELINE_FILES
     if path.startswith("briefing/") or path == "schemas/datapackage.yaml"
 ]
+# The digest of the package's modules and the data model (rule code): the one input standing for
+# them all in every stage, so that the DAG of hundreds of reports does not check 39 files a job.
+CODE_DIGEST = "build/code.sha256"
+# The same for every file of the pipeline, which each report's manifest records (rule pipeline).
+PIPELINE_DIGEST = "build/pipeline.sha256"
 FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
 PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
 SCRIPTS = [path for path in PIPELINE_FILES if path.startswith("templates/js/")]
@@ -196,3 +201,30 @@ exit_on_problems(
         + PIPELINE_FILES,
     )
 )
+
+
+# Every stage reads the package's modules: they are one input, their digest, written anew (and so
+# rerunning every stage) when one of them is newer or holds other bytes.
+rule code:
+    input:
+        CODE,
+    output:
+        CODE_DIGEST,
+    params:
+        content=content_of(CODE),
+    localrule: True
+    run:
+        Path(output[0]).write_text(params.content + "\n", encoding="utf-8")
+
+
+# A manifest records every file of the pipeline: one input, their digest, stands for them.
+rule pipeline:
+    input:
+        PIPELINE_FILES,
+    output:
+        PIPELINE_DIGEST,
+    params:
+        content=content_of(PIPELINE_FILES),
+    localrule: True
+    run:
+        Path(output[0]).write_text(params.content + "\n", encoding="utf-8")

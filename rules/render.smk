@@ -16,7 +16,7 @@ rule html:
         manifest="build/{report}/manifest.json",
         templates=template_files,
         fonts=web_fonts,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         report(
             "build/{report}/{document}.html",
@@ -29,7 +29,7 @@ rule html:
     wildcard_constraints:
         document=documents_made_from("context"),
     params:
-        content=content_of(template_files, web_fonts, CODE),
+        content=content_of(template_files, web_fonts),
     run:
         briefing.html.run(
             input.context,
@@ -48,7 +48,7 @@ rule annex:
         tables=DATASET,
         templates=template_files,
         fonts=web_fonts,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         "build/{report}/{document}.html",
     log:
@@ -58,7 +58,7 @@ rule annex:
     params:
         report=settings,
         issuer=config["issuer"],
-        content=content_of(template_files, web_fonts, CODE),
+        content=content_of(template_files, web_fonts),
     run:
         briefing.annex.run(
             input.tables,
@@ -77,7 +77,7 @@ rule pdf:
         css=print_css,
         fonts=FONTS,
         carried=carried,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         report(
             "build/{report}/{document}.pdf",
@@ -95,7 +95,7 @@ rule pdf:
     params:
         as_of=lambda w: REPORTS[w.report]["as_of"],
         options=pdf_options,
-        content=content_of(print_css, FONTS, CODE),
+        content=content_of(print_css, FONTS),
     shell:
         "python -m briefing pdf --html {input.html:q} --stylesheet {input.css[0]:q} "
         "--stylesheet {input.css[1]:q} --allow templates --as-of {params.as_of} "
