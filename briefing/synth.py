@@ -442,7 +442,10 @@ def write_project_data(tables: dict[str, pd.DataFrame], out: Path, reports: list
         texts = {REPORT: NARRATIVE}
     else:
         texts = {
-            r["id"]: {"bottom-line": f"Synthetic data, {r['edition']} edition of {r['series']}: " + NARRATIVE["bottom-line"][len("Synthetic data: ") :]}
+            r["id"]: {
+                "bottom-line": f"Synthetic data, {r['edition']} edition of {r['series']}: "
+                + NARRATIVE["bottom-line"][len("Synthetic data: ") :]
+            }
             for r in reports
         }
     for report in reports:
