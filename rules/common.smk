@@ -33,6 +33,8 @@ CODE = [
 CODE_DIGEST = "build/code.sha256"
 # The same for every file of the pipeline, which each report's manifest records (rule pipeline).
 PIPELINE_DIGEST = "build/pipeline.sha256"
+# And for the partials, scripts and fonts an HTML document may include (rule assets).
+ASSETS_DIGEST = "build/assets.sha256"
 FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
 PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
 SCRIPTS = [path for path in PIPELINE_FILES if path.startswith("templates/js/")]
@@ -125,19 +127,22 @@ def template(wildcards):
     return f"templates/{DOCUMENT[wildcards.document].template(family)}.html.j2"
 
 
+def template_sources(wildcards):
+    """The template and the screen CSS it inlines."""
+    return [local(template(wildcards)), local("templates/css/screen.css")]
+
+
 def template_files(wildcards):
-    """The template, the screen CSS it inlines, the partials it may include and the script it inlines."""
-    return (
-        [local(template(wildcards)), local("templates/css/screen.css")]
-        + PARTIALS
-        + SCRIPTS
-    )
+    """The template, the screen CSS it inlines, and the digest of the partials it may include, the
+    script it inlines and the fonts it may carry (rule assets)."""
+    return template_sources(wildcards) + [ASSETS_DIGEST]
 
 
 def web_fonts(wildcards):
     """The fonts a document's HTML carries (briefing.webfonts): all of them when it is published
-    as HTML, to be read on any machine; none when only WeasyPrint reads it."""
-    return FONTS if DOCUMENT[wildcards.document].publishes_html else []
+    as HTML, to be read on any machine; none when only WeasyPrint reads it. A params value: the
+    assets digest among the inputs stands for them."""
+    return [str(path) for path in FONTS] if DOCUMENT[wildcards.document].publishes_html else []
 
 
 def print_css(wildcards):
@@ -225,6 +230,19 @@ rule pipeline:
         PIPELINE_DIGEST,
     params:
         content=content_of(PIPELINE_FILES),
+    localrule: True
+    run:
+        Path(output[0]).write_text(params.content + "\n", encoding="utf-8")
+
+
+# The partials, scripts and fonts of the HTML documents: one input, their digest, stands for them.
+rule assets:
+    input:
+        PARTIALS + SCRIPTS + FONTS,
+    output:
+        ASSETS_DIGEST,
+    params:
+        content=content_of(PARTIALS + SCRIPTS + FONTS),
     localrule: True
     run:
         Path(output[0]).write_text(params.content + "\n", encoding="utf-8")

@@ -15,7 +15,6 @@ rule html:
         changes="build/{report}/changes.json",
         manifest="build/{report}/manifest.json",
         templates=template_files,
-        fonts=web_fonts,
         code=CODE_DIGEST,
     output:
         report(
@@ -29,7 +28,8 @@ rule html:
     wildcard_constraints:
         document=documents_made_from("context"),
     params:
-        content=content_of(template_files, web_fonts),
+        fonts=web_fonts,
+        content=content_of(template_sources),
     run:
         briefing.html.run(
             input.context,
@@ -37,7 +37,7 @@ rule html:
             input.manifest,
             {chart: input[chart] for chart in CHARTS},
             *input.templates[:2],
-            input.fonts,
+            params.fonts,
             output[0],
             log=log[0],
         )
@@ -47,7 +47,6 @@ rule annex:
     input:
         tables=DATASET,
         templates=template_files,
-        fonts=web_fonts,
         code=CODE_DIGEST,
     output:
         "build/{report}/{document}.html",
@@ -58,14 +57,15 @@ rule annex:
     params:
         report=settings,
         issuer=config["issuer"],
-        content=content_of(template_files, web_fonts),
+        fonts=web_fonts,
+        content=content_of(template_sources),
     run:
         briefing.annex.run(
             input.tables,
             params.report,
             params.issuer,
             *input.templates[:2],
-            input.fonts,
+            params.fonts,
             output[0],
             log=log[0],
         )

@@ -4,9 +4,11 @@ reports part builds at 10, 100 and 300 reports: monthly editions, series by regi
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
-from briefing.config import check_config, previous_editions
+from briefing.config import PlainLoader, check_config, previous_editions, read_yaml
+from briefing.problems import DataError
 from briefing.synth import EDITIONS_PER_SERIES, followers, series_names, synthetic_reports, synthetic_tables, write_project_data
 
 
@@ -71,3 +73,20 @@ def test_every_report_gets_its_narrative_and_key_judgments_and_the_settings_chec
     (tmp_path / "schemas" / "config.schema.yaml").write_bytes((root / "schemas" / "config.schema.yaml").read_bytes())
     shutil.copytree(root / "templates", tmp_path / "templates", ignore=shutil.ignore_patterns("fonts"))
     assert check_config(config, tmp_path) == []
+
+
+def test_a_config_of_many_reports_reads_as_plain_loader_reads_it():
+    text = yaml.safe_dump({"issuer": "Desk", "reports": synthetic_reports(40)}, sort_keys=False)
+    loader = PlainLoader(text, "config.yaml")
+    try:
+        assert read_yaml(text, "config.yaml") == loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def test_the_fast_reader_leaves_what_plain_loader_refuses_to_it_and_its_line():
+    text = yaml.safe_dump({"issuer": "Desk", "reports": synthetic_reports(3)}, sort_keys=False) + "issuer: Other\n"
+    with pytest.raises(DataError) as refused:
+        read_yaml(text, "config.yaml")
+    [problem] = refused.value.problems
+    assert problem.line == text.count("\n") and "duplicate key 'issuer'" in problem.message
