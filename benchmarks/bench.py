@@ -145,7 +145,7 @@ def pdf_jobs(project: Path) -> list[dict]:
                 "html": args.html,
                 "stylesheets": args.stylesheet,
                 "variant": args.variant,
-                "carried": [(name, str(path)) for name, path in provenance.carried(list(map(Path, args.carry))).items()],
+                "carried": [(name, str(path)) for name, path in provenance.carried([project / path for path in args.carry]).items()],
                 "epoch": provenance.epoch(args.as_of),
             }
         )
