@@ -142,7 +142,11 @@ def web_fonts(wildcards):
     """The fonts a document's HTML carries (briefing.webfonts): all of them when it is published
     as HTML, to be read on any machine; none when only WeasyPrint reads it. A params value: the
     assets digest among the inputs stands for them."""
-    return [str(path) for path in FONTS] if DOCUMENT[wildcards.document].publishes_html else []
+    return (
+        [str(path) for path in FONTS]
+        if DOCUMENT[wildcards.document].publishes_html
+        else []
+    )
 
 
 def print_css(wildcards):
@@ -215,9 +219,9 @@ rule code:
         CODE,
     output:
         CODE_DIGEST,
+    localrule: True
     params:
         content=content_of(CODE),
-    localrule: True
     run:
         Path(output[0]).write_text(params.content + "\n", encoding="utf-8")
 
@@ -228,9 +232,9 @@ rule pipeline:
         PIPELINE_FILES,
     output:
         PIPELINE_DIGEST,
+    localrule: True
     params:
         content=content_of(PIPELINE_FILES),
-    localrule: True
     run:
         Path(output[0]).write_text(params.content + "\n", encoding="utf-8")
 
@@ -241,8 +245,8 @@ rule assets:
         PARTIALS + SCRIPTS + FONTS,
     output:
         ASSETS_DIGEST,
+    localrule: True
     params:
         content=content_of(PARTIALS + SCRIPTS + FONTS),
-    localrule: True
     run:
         Path(output[0]).write_text(params.content + "\n", encoding="utf-8")
