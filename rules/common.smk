@@ -28,16 +28,17 @@ CODE = [
     for path in PIPELINE_FILES
     if path.startswith("briefing/") or path == "schemas/datapackage.yaml"
 ]
-# The digest of the package's modules and the data model (rule code): the one input standing for
+# The digest of the package's modules and the data model (rules/digests.smk), the one input standing for
 # them all in every stage, so that the DAG of hundreds of reports does not check 39 files a job.
 CODE_DIGEST = "build/code.sha256"
-# The same for every file of the pipeline, which each report's manifest records (rule pipeline).
+# The same for every file of the pipeline, which each report's manifest records (rules/digests.smk).
 PIPELINE_DIGEST = "build/pipeline.sha256"
-# And for the partials, scripts and fonts an HTML document may include (rule assets).
+# And for the partials, scripts and fonts an HTML document may include (rules/digests.smk).
 ASSETS_DIGEST = "build/assets.sha256"
 FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
 PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
 SCRIPTS = [path for path in PIPELINE_FILES if path.startswith("templates/js/")]
+ASSETS = [*PARTIALS, *SCRIPTS, *FONTS]
 ARCHIVE = config.get("source_archive") or ""
 ARCHIVE_TEXTS = (
     sorted(
@@ -134,7 +135,7 @@ def template_sources(wildcards):
 
 def template_files(wildcards):
     """The template, the screen CSS it inlines, and the digest of the partials it may include, the
-    script it inlines and the fonts it may carry (rule assets)."""
+    script it inlines and the fonts it may carry (rules/digests.smk)."""
     return template_sources(wildcards) + [ASSETS_DIGEST]
 
 
@@ -210,43 +211,3 @@ exit_on_problems(
         + PIPELINE_FILES,
     )
 )
-
-
-# Every stage reads the package's modules: they are one input, their digest, written anew (and so
-# rerunning every stage) when one of them is newer or holds other bytes.
-rule code:
-    input:
-        CODE,
-    output:
-        CODE_DIGEST,
-    localrule: True
-    params:
-        content=content_of(CODE),
-    run:
-        Path(output[0]).write_text(params.content + "\n", encoding="utf-8")
-
-
-# A manifest records every file of the pipeline: one input, their digest, stands for them.
-rule pipeline:
-    input:
-        PIPELINE_FILES,
-    output:
-        PIPELINE_DIGEST,
-    localrule: True
-    params:
-        content=content_of(PIPELINE_FILES),
-    run:
-        Path(output[0]).write_text(params.content + "\n", encoding="utf-8")
-
-
-# The partials, scripts and fonts of the HTML documents: one input, their digest, stands for them.
-rule assets:
-    input:
-        PARTIALS + SCRIPTS + FONTS,
-    output:
-        ASSETS_DIGEST,
-    localrule: True
-    params:
-        content=content_of(PARTIALS + SCRIPTS + FONTS),
-    run:
-        Path(output[0]).write_text(params.content + "\n", encoding="utf-8")
