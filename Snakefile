@@ -40,6 +40,7 @@ validate(config, "schemas/config.schema.yaml")
 
 
 include: "rules/common.smk"
+include: "rules/digests.smk"
 include: "rules/validate.smk"
 include: "rules/report.smk"
 include: "rules/render.smk"

@@ -14,6 +14,12 @@ runs made minutes apart on the same machine, so they hold when the machine is no
   annex     the annex (every event and forecast) and the capped briefing at 1x, 10x and 100x
   preview   from saving a narrative file, and events.csv, to the refreshed HTML being served by
             `python -m briefing preview`, as a client waiting for its reload event sees it
+  reports   10, 100 and 300 synthetic reports (monthly editions in series, one dataset), HTML
+            only: `snakemake -n`, a clean build, a no-op rebuild, and the rebuild after editing
+            one report's narrative, which must rebuild only that report and the editions after it
+
+`--only overhead,reports` (any of overhead, noop, edits, preview, scale, annex, reports) runs
+only those parts; their rows are printed, the others left out.
 """
 
 from __future__ import annotations
@@ -52,6 +58,12 @@ figure is the fastest of its runs, the one least slowed by whatever else the mac
 SNAKEMAKE = [PYTHON, "-m", "snakemake"]
 PREVIEW_EDITS = 7
 """Saves timed per file in the preview; each figure is their median."""
+REPORT_COUNTS = (10, 100, 300)
+"""How many reports the reports part configures over one synthetic dataset (scale 1)."""
+EDITED_REPORT = 2
+"""The report (by its place in config.yaml) whose narrative the reports part edits: the third edition
+of the first series at every count, with the same editions after it, so the same edit is timed."""
+PARTS = ("overhead", "noop", "edits", "preview", "scale", "annex", "reports")
 
 # A fresh process that renders one HTML file with WeasyPrint and nothing else of ours.
 FLOOR = """
@@ -133,7 +145,7 @@ def pdf_jobs(project: Path) -> list[dict]:
                 "html": args.html,
                 "stylesheets": args.stylesheet,
                 "variant": args.variant,
-                "carried": [(name, str(path)) for name, path in provenance.carried(list(map(Path, args.carry))).items()],
+                "carried": [(name, str(path)) for name, path in provenance.carried([project / path for path in args.carry]).items()],
                 "epoch": provenance.epoch(args.as_of),
             }
         )
@@ -224,46 +236,54 @@ def synthetic(scale: int, folder: Path) -> Path:
     return folder
 
 
-def measure(work: Path, scales: list[int], annex_scales: list[int]) -> dict:
+def measure(work: Path, scales: list[int], annex_scales: list[int], parts: tuple[str, ...] = PARTS, counts=REPORT_COUNTS) -> dict:
     results: dict = {}
     project = fresh_project(work / "project")
 
-    rounds: dict[str, list] = {"build_cores_1": [], "floor": [], "build_cores_2": []}
-    for number in range(1, OVERHEAD_ROUNDS + 1):
-        print(f"round {number} of {OVERHEAD_ROUNDS}: clean build --cores 1, bare renders, clean build --cores 2 ...", flush=True)
-        clean(project)
-        rounds["build_cores_1"].append(timed([*SNAKEMAKE, "--cores", "1"], project)[0])
-        jobs = pdf_jobs(project)
-        rounds["floor"].append({f"{j['report']}/{j['document']}": s for j, s in zip(jobs, floor(project, jobs))})
-        clean(project)
-        rounds["build_cores_2"].append(timed([*SNAKEMAKE, "--cores", "2"], project)[0])
-    results["rounds"] = rounds
-    results["floor"] = min(rounds["floor"], key=lambda renders: sum(renders.values()))
-    results["floor_sum"] = sum(results["floor"].values())
-    results["build_cores_1"] = min(rounds["build_cores_1"])
-    results["build_cores_2"] = min(rounds["build_cores_2"])
+    if "overhead" in parts:
+        rounds: dict[str, list] = {"build_cores_1": [], "floor": [], "build_cores_2": []}
+        for number in range(1, OVERHEAD_ROUNDS + 1):
+            print(f"round {number} of {OVERHEAD_ROUNDS}: clean build --cores 1, bare renders, clean build --cores 2 ...", flush=True)
+            clean(project)
+            rounds["build_cores_1"].append(timed([*SNAKEMAKE, "--cores", "1"], project)[0])
+            jobs = pdf_jobs(project)
+            rounds["floor"].append({f"{j['report']}/{j['document']}": s for j, s in zip(jobs, floor(project, jobs))})
+            clean(project)
+            rounds["build_cores_2"].append(timed([*SNAKEMAKE, "--cores", "2"], project)[0])
+        results["rounds"] = rounds
+        results["floor"] = min(rounds["floor"], key=lambda renders: sum(renders.values()))
+        results["floor_sum"] = sum(results["floor"].values())
+        results["build_cores_1"] = min(rounds["build_cores_1"])
+        results["build_cores_2"] = min(rounds["build_cores_2"])
+    elif {"noop", "edits", "preview"} & set(parts):
+        timed([*SNAKEMAKE, "--cores", "2"], project)
 
-    print("no-op rebuild and snakemake --version ...", flush=True)
-    results["noop"], _ = median_time([*SNAKEMAKE, "--cores", "1"], project)
-    results["snakemake_version"], _ = median_time([*SNAKEMAKE, "--version"], project)
+    if {"overhead", "noop"} & set(parts):
+        print("no-op rebuild and snakemake --version ...", flush=True)
+        results["noop"], _ = median_time([*SNAKEMAKE, "--cores", "1"], project)
+        results["snakemake_version"], _ = median_time([*SNAKEMAKE, "--version"], project)
+        if "noop" not in parts:
+            del results["noop"]
 
-    print("rebuild after editing one forecast, then one template's CSS ...", flush=True)
-    forecasts = project / "data" / "forecasts.csv"
-    rows = list(csv.reader(forecasts.read_text(encoding="utf-8").splitlines()))
-    rows[1][rows[0].index("note")] += " Edited."
-    forecasts.write_text(csv_text(rows), encoding="utf-8")
-    elapsed, result = timed([*SNAKEMAKE, "--cores", "2"], project)
-    results["edit_forecast"] = {"seconds": elapsed, "jobs": jobs_run(result)}
-    css = project / "templates" / "css" / "briefing.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
-    elapsed, result = timed([*SNAKEMAKE, "--cores", "2"], project)
-    results["edit_css"] = {"seconds": elapsed, "jobs": jobs_run(result)}
+    if "edits" in parts:
+        print("rebuild after editing one forecast, then one template's CSS ...", flush=True)
+        forecasts = project / "data" / "forecasts.csv"
+        rows = list(csv.reader(forecasts.read_text(encoding="utf-8").splitlines()))
+        rows[1][rows[0].index("note")] += " Edited."
+        forecasts.write_text(csv_text(rows), encoding="utf-8")
+        elapsed, result = timed([*SNAKEMAKE, "--cores", "2"], project)
+        results["edit_forecast"] = {"seconds": elapsed, "jobs": jobs_run(result)}
+        css = project / "templates" / "css" / "briefing.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* edited */\n", encoding="utf-8")
+        elapsed, result = timed([*SNAKEMAKE, "--cores", "2"], project)
+        results["edit_css"] = {"seconds": elapsed, "jobs": jobs_run(result)}
 
-    print("preview: from a save to the refreshed page ...", flush=True)
-    first_report = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["reports"][0]["id"]
-    results["preview"] = preview_latencies(project, first_report)
+    if "preview" in parts:
+        print("preview: from a save to the refreshed page ...", flush=True)
+        first_report = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["reports"][0]["id"]
+        results["preview"] = preview_latencies(project, first_report)
     results["stages"] = {}
-    for scale in scales:
+    for scale in scales if "scale" in parts else []:
         print(f"validation + context at {scale:,}x ...", flush=True)
         data = synthetic(scale, work / f"synth-{scale}")
         shutil.rmtree(data / "build", ignore_errors=True)
@@ -275,7 +295,7 @@ def measure(work: Path, scales: list[int], annex_scales: list[int]) -> dict:
         results["stages"][str(scale)] = figures | {"events": events}
 
     results["annex"] = {}
-    for scale in annex_scales:
+    for scale in annex_scales if "annex" in parts else []:
         print(f"annex and briefing at {scale:,}x ...", flush=True)
         data = synthetic(scale, work / f"synth-{scale}")
         synth_project = fresh_project(work / f"annex-{scale}", data_from=data)
@@ -284,50 +304,97 @@ def measure(work: Path, scales: list[int], annex_scales: list[int]) -> dict:
             "annex": pdf_record(synth_project, "synthetic", "annex"),
             "briefing": pdf_record(synth_project, "synthetic", "briefing"),
         }
+    if "reports" in parts:
+        results["reports"] = {str(count): many_reports(count, work) for count in counts}
     return results
 
 
-def verdicts(r: dict) -> list[tuple[str, str, str, bool]]:
-    """(figure, measured, target, met) for every target of issue 6."""
-    floor_sum = r["floor_sum"]
-    rows = [
-        (
-            "clean build --cores 1 / sum of bare renders",
-            f"{r['build_cores_1']:.1f} s / {floor_sum:.1f} s = {r['build_cores_1'] / floor_sum:.2f}x",
-            "<= 1.25x",
-            r["build_cores_1"] <= 1.25 * floor_sum,
-        ),
-        (
-            "clean build --cores 2 / sum of bare renders",
-            f"{r['build_cores_2']:.1f} s / {floor_sum:.1f} s = {r['build_cores_2'] / floor_sum:.2f}x",
-            "<= 0.75x",
-            r["build_cores_2"] <= 0.75 * floor_sum,
-        ),
-        (
-            "no-op rebuild / snakemake --version",
-            f"{r['noop']:.2f} s / {r['snakemake_version']:.2f} s = {r['noop'] / r['snakemake_version']:.2f}x",
-            "<= 2x",
-            r["noop"] <= 2 * r["snakemake_version"],
-        ),
-        (
-            "rebuild after editing one forecast",
-            f"{r['edit_forecast']['seconds']:.1f} s, {r['edit_forecast']['jobs']} jobs",
-            "(reported)",
-            True,
-        ),
-        ("rebuild after editing briefing.css", f"{r['edit_css']['seconds']:.1f} s, {r['edit_css']['jobs']} jobs", "(reported)", True),
+def html_targets(project: Path) -> tuple[list[dict], list[str]]:
+    """The reports of a project's config.yaml, and the HTML of each of its documents (no PDF)."""
+    from briefing.documents import of
+
+    reports = yaml.safe_load((project / "config.yaml").read_text(encoding="utf-8"))["reports"]
+    return reports, [f"build/{r['id']}/{d.name}.html" for r in reports for d in of(r)]
+
+
+def rebuilt_reports(project: Path, reports: list[dict], since: float) -> list[str]:
+    """The reports with a file in build/<id>/ written after since: those a rebuild touched."""
+    return [
+        r["id"] for r in reports if any(path.stat().st_mtime > since for path in (project / "build" / r["id"]).rglob("*") if path.is_file())
     ]
-    for edited, target in (("narrative", 1.0), ("events", 2.0)):
-        seconds = r["preview"][edited]
-        median = statistics.median(seconds)
+
+
+def many_reports(count: int, work: Path) -> dict:
+    """count synthetic reports over one dataset (scale 1), HTML only: `snakemake -n` on a clean project,
+    the clean build (--cores 2), the no-op rebuild (fastest of 2) and the rebuild after editing one
+    report's narrative, checked to have rebuilt only that report and the editions after it in its series."""
+    from briefing.synth import followers
+
+    data = work / f"reports-{count}-data"
+    if not (data / "config.yaml").is_file():
+        timed([PYTHON, "-m", "briefing", "synth", "--scale", "1", "--reports", str(count), "--out", str(data)], ROOT)
+    project = fresh_project(work / f"reports-{count}", data_from=data)
+    reports, targets = html_targets(project)
+    print(f"{count} reports: snakemake -n, clean build of the HTML, no-op, edited narrative ...", flush=True)
+    figures: dict = {"jobs": None}
+    figures["dry_run"], result = timed([*SNAKEMAKE, "-n", "--cores", "2", *targets], project)
+    figures["jobs"] = int(re.search(r"^total\s+(\d+)", result.stdout + result.stderr, re.M).group(1))
+    figures["clean_html"], _ = timed([*SNAKEMAKE, "--cores", "2", *targets], project)
+    figures["noop"] = min(timed([*SNAKEMAKE, "--cores", "1", *targets], project)[0] for _ in range(2))
+    edited = reports[EDITED_REPORT]
+    narrative = sorted((project / edited["narrative"]).glob("*.md"))[0]
+    since = time.time()
+    time.sleep(0.05)  # a file written from now on has a later time than since
+    narrative.write_text(narrative.read_text(encoding="utf-8") + "\nEdited for the benchmark.\n", encoding="utf-8")
+    elapsed, result = timed([*SNAKEMAKE, "--cores", "2", *targets], project)
+    touched = rebuilt_reports(project, reports, since)
+    allowed = [edited["id"], *followers(reports, edited["id"])]
+    if edited["id"] not in touched or set(touched) - set(allowed):
+        sys.exit(f"editing {narrative.relative_to(project)} rebuilt {touched}; expected {edited['id']} and at most {allowed[1:]}")
+    figures["edit_narrative"] = {"seconds": elapsed, "jobs": jobs_run(result), "reports": touched}
+    return figures
+
+
+def verdicts(r: dict) -> list[tuple[str, str, str, bool]]:
+    """(figure, measured, target, met) for every target of issue 6, and of issue 16 (overhead_rows, report_rows)."""
+    rows = []
+    if "floor_sum" in r:
+        floor_sum = r["floor_sum"]
+        rows += [
+            (
+                "clean build --cores 1 / sum of bare renders",
+                f"{r['build_cores_1']:.1f} s / {floor_sum:.1f} s = {r['build_cores_1'] / floor_sum:.2f}x",
+                "<= 1.25x",
+                r["build_cores_1"] <= 1.25 * floor_sum,
+            ),
+            (
+                "clean build --cores 2 / sum of bare renders",
+                f"{r['build_cores_2']:.1f} s / {floor_sum:.1f} s = {r['build_cores_2'] / floor_sum:.2f}x",
+                "<= 0.75x",
+                r["build_cores_2"] <= 0.75 * floor_sum,
+            ),
+        ]
+        rows += overhead_rows(r)
+    if "noop" in r:
         rows.append(
             (
-                f"preview: save {'a narrative file' if edited == 'narrative' else 'events.csv'} to refreshed page",
-                f"median {median:.2f} s of {len(seconds)} saves (fastest {min(seconds):.2f}, slowest {max(seconds):.2f})",
-                f"median <= {target:g} s",
-                median <= target,
+                "no-op rebuild / snakemake --version",
+                f"{r['noop']:.2f} s / {r['snakemake_version']:.2f} s = {r['noop'] / r['snakemake_version']:.2f}x",
+                "<= 2x",
+                r["noop"] <= 2 * r["snakemake_version"],
             )
         )
+    if "edit_forecast" in r:
+        rows += [
+            (
+                "rebuild after editing one forecast",
+                f"{r['edit_forecast']['seconds']:.1f} s, {r['edit_forecast']['jobs']} jobs",
+                "(reported)",
+                True,
+            ),
+            ("rebuild after editing briefing.css", f"{r['edit_css']['seconds']:.1f} s, {r['edit_css']['jobs']} jobs", "(reported)", True),
+        ]
+    rows += preview_rows(r)
     for scale, s in r["stages"].items():
         target = s["events"] >= 1_000_000
         rows.append(
@@ -367,6 +434,72 @@ def verdicts(r: dict) -> list[tuple[str, str, str, bool]]:
                     b["seconds"] <= 1.25 * b0["seconds"] if bound else True,
                 )
             )
+    return rows + report_rows(r)
+
+
+def preview_rows(r: dict) -> list[tuple[str, str, str, bool]]:
+    rows = []
+    for edited, target in (("narrative", 1.0), ("events", 2.0)) if "preview" in r else ():
+        seconds = r["preview"][edited]
+        median = statistics.median(seconds)
+        rows.append(
+            (
+                f"preview: save {'a narrative file' if edited == 'narrative' else 'events.csv'} to refreshed page",
+                f"median {median:.2f} s of {len(seconds)} saves (fastest {min(seconds):.2f}, slowest {max(seconds):.2f})",
+                f"median <= {target:g} s",
+                median <= target,
+            )
+        )
+    return rows
+
+
+def overhead_rows(r: dict) -> list[tuple[str, str, str, bool]]:
+    """The pipeline's own cost at the configured reports, round by round: the clean build (--cores 1)
+    minus that round's bare renders, against 2x `snakemake --version`; a target met in every round."""
+    limit = 2 * r["snakemake_version"]
+    rows = []
+    for number, (build, renders) in enumerate(zip(r["rounds"]["build_cores_1"], r["rounds"]["floor"]), start=1):
+        bare = sum(renders.values())
+        rows.append(
+            (
+                f"clean build --cores 1 - bare renders, round {number}",
+                f"{build:.1f} s - {bare:.1f} s = {build - bare:.2f} s (snakemake --version {r['snakemake_version']:.2f} s)",
+                f"<= 2x --version = {limit:.2f} s",
+                build - bare <= limit,
+            )
+        )
+    return rows
+
+
+def report_rows(r: dict) -> list[tuple[str, str, str, bool]]:
+    """The reports part: each count's figures, and the no-op and edited-narrative ratios to the smallest count."""
+    many = r.get("reports") or {}
+    rows = []
+    for count, f in many.items():
+        edit = f["edit_narrative"]
+        rows += [
+            (f"{count} reports: snakemake -n ({f['jobs']} jobs)", f"{f['dry_run']:.1f} s", "(reported)", True),
+            (f"{count} reports: clean build, HTML only", f"{f['clean_html']:.1f} s", "(reported)", True),
+            (f"{count} reports: no-op rebuild", f"{f['noop']:.2f} s", "(reported)", True),
+            (
+                f"{count} reports: rebuild after editing one narrative",
+                f"{edit['seconds']:.1f} s, {edit['jobs']} jobs, reports {', '.join(edit['reports'])}",
+                "only it and its followers",
+                True,
+            ),
+        ]
+    if len(many) > 1:
+        low, high = min(many, key=int), max(many, key=int)
+        for figure, name, target in (("noop", "no-op rebuild", 3.0), ("edit_narrative", "edited-narrative rebuild", 1.5)):
+            a, b = (many[c][figure] if figure == "noop" else many[c][figure]["seconds"] for c in (low, high))
+            rows.append(
+                (
+                    f"{name}: {high} reports / {low} reports",
+                    f"{b:.2f} s / {a:.2f} s = {b / a:.2f}x",
+                    f"<= {target:g}x",
+                    b <= target * a,
+                )
+            )
     return rows
 
 
@@ -375,10 +508,21 @@ def main() -> int:
     parser.add_argument("--work", default=str(ROOT / "build" / "bench"), help="scratch folder (kept, with the synthetic data, for reruns)")
     parser.add_argument("--scales", default="1,100,10000", help="synthetic sizes for validation + context")
     parser.add_argument("--annex-scales", default="1,10,100", help="synthetic sizes for the annex and the capped briefing")
+    parser.add_argument("--reports", default=",".join(map(str, REPORT_COUNTS)), help="report counts for the reports part")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"the parts to run, of {', '.join(PARTS)} (default: all)")
     args = parser.parse_args()
+    parts = tuple(part for part in args.only.split(",") if part)
+    if unknown := sorted(set(parts) - set(PARTS)):
+        parser.error(f"--only: unknown part {', '.join(unknown)}; choose among {', '.join(PARTS)}")
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
-    results = measure(work, [int(s) for s in args.scales.split(",") if s], [int(s) for s in args.annex_scales.split(",") if s])
+    results = measure(
+        work,
+        [int(s) for s in args.scales.split(",") if s],
+        [int(s) for s in args.annex_scales.split(",") if s],
+        parts,
+        [int(c) for c in args.reports.split(",") if c],
+    )
     rows = verdicts(results)
     machine = f"{platform.node()}: {platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
     width = max(len(r[0]) for r in rows)

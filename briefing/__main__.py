@@ -77,7 +77,15 @@ def cmd_sign(args) -> int:
 def cmd_synth(args) -> int:
     from briefing import synth
 
-    synth.write_project_data(synth.synthetic_tables(args.scale, args.seed), Path(args.out))
+    if args.reports is None:
+        synth.write_project_data(synth.synthetic_tables(args.scale, args.seed), Path(args.out))
+        return 0
+    if args.reports < 1:
+        print(f"error: --reports {args.reports}: give 1 or more reports", file=sys.stderr)
+        return 2
+    reports = synth.synthetic_reports(args.reports)
+    tables = synth.synthetic_tables(args.scale, args.seed, tuple(r["id"] for r in reports))
+    synth.write_project_data(tables, Path(args.out), reports)
     return 0
 
 
@@ -174,6 +182,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=int, required=True, help="1 is about a real crisis file (100 events); N is N times that")
     p.add_argument("--seed", type=int, default=0, help="the same scale and seed give the same bytes (default: 0)")
     p.add_argument("--out", required=True, help="folder to write data/ and config.yaml into")
+    p.add_argument(
+        "--reports",
+        type=int,
+        help="configure this many reports over the one dataset: monthly editions, twelve to a series, series by region "
+        "and audience, each with its own narrative (default: the one synthetic report, with its annex)",
+    )
     p.set_defaults(run=cmd_synth)
 
     p = steps.add_parser(

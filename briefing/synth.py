@@ -89,8 +89,9 @@ def _ids(prefix: str, n: int) -> list[str]:
     return [f"{prefix}-{i:07d}" for i in range(1, n + 1)]
 
 
-def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
-    """Every table as strings, exactly as its CSV file holds them."""
+def synthetic_tables(scale: int, seed: int = 0, reports: tuple[str, ...] = (REPORT,)) -> dict[str, pd.DataFrame]:
+    """Every table as strings, exactly as its CSV file holds them (reports: those whose key judgments the judgments table holds,
+    the same three for each)."""
     rng = np.random.default_rng(seed)
     n = {name: count * scale for name, count in PER_SCALE.items()}
     sources = _ids("source", n["sources"])
@@ -243,9 +244,8 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
     )
     tables["glossary"] = pd.DataFrame(GLOSSARY, columns=["term", "definition", "forms"])
     first, second = (source for _, source in sorted(zip(published, sources))[:2])
-    tables["judgments"] = pd.DataFrame(
+    judgments = pd.DataFrame(
         {
-            "report": REPORT,
             "id": ["escalation-alternates", "pressure-continues", "forecasts-scored"],
             "headline": [
                 "Escalation and de-escalation alternate.",
@@ -262,6 +262,7 @@ def synthetic_tables(scale: int, seed: int = 0) -> dict[str, pd.DataFrame]:
             "change_reason": "",
         }
     )
+    tables["judgments"] = pd.concat([judgments.assign(report=report) for report in reports], ignore_index=True)
     tables.update(synthetic_indicators(rng, n, sources, published, hypotheses, forecast_ids))
     tables["revisions"] = synthetic_revisions(
         tables["forecasts"], tables["outcomes"], sources, np.random.default_rng([seed, REVISIONS_STREAM])
@@ -359,22 +360,72 @@ NARRATIVE = {
 }
 
 
-def write_project_data(tables: dict[str, pd.DataFrame], out: Path) -> None:
-    """data/*.csv, a narrative and a config.yaml: a project folder, minus the pipeline."""
+REGIONS = ("north", "south", "east", "west", "coast", "border")
+AUDIENCES = ("policy", "operations", "public", "press")
+"""Series are named by region and audience (north-policy, south-policy, ...), as a desk that briefs several readers keeps them."""
+EDITIONS_PER_SERIES = 12
+"""A series runs one edition a month for a year (July 2020 to June 2021) before the next series starts."""
+FIRST_EDITION = dt.date(2020, 7, 1)
+
+
+def _month(first: dt.date, offset: int) -> dt.date:
+    """The first day of the month offset months after first's."""
+    months = first.year * 12 + first.month - 1 + offset
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def series_names(count: int) -> list[str]:
+    """The first count series ids: every region for the first audience, then for the next, and so on;
+    past the last pair, the same again with a number (north-policy-2, ...)."""
+    names = [f"{region}-{audience}" for audience in AUDIENCES for region in REGIONS]
+    return [names[i % len(names)] + (f"-{i // len(names) + 1}" if i >= len(names) else "") for i in range(count)]
+
+
+def synthetic_reports(count: int) -> list[dict]:
+    """The settings of count reports over one dataset: monthly editions (as of each month's last day),
+    EDITIONS_PER_SERIES to a series, series after series. The same count gives the same reports, and a
+    larger count keeps every report of a smaller one (so one edit can be timed at 10 and at 300)."""
+    series = series_names(-(-count // EDITIONS_PER_SERIES))
+    reports = []
+    for number in range(count):
+        name = series[number // EDITIONS_PER_SERIES]
+        month = _month(FIRST_EDITION, number % EDITIONS_PER_SERIES)
+        region, audience = name.split("-")[:2]
+        reports.append(
+            {
+                "id": f"{name}-{month:%Y-%m}",
+                "title": f"Synthetic Crisis Briefing: {region.capitalize()} Desk",
+                "subtitle": f"Generated data for benchmarks, for {audience} readers",
+                "as_of": (_month(month, 1) - dt.timedelta(days=1)).isoformat(),
+                "edition": f"{month:%B %Y}",
+                "template": "briefing",
+                "series": name,
+                "narrative": f"data/narrative/{name}-{month:%Y-%m}",
+                "keywords": ["synthetic", "benchmark", region, audience],
+            }
+        )
+    return reports
+
+
+def followers(reports: list[dict], report: str) -> list[str]:
+    """The editions after report in its series, by as-of date: what an edit of its narrative may rebuild."""
+    series = next(r.get("series") or r["id"] for r in reports if r["id"] == report)
+    mine = sorted((r["as_of"], r["id"]) for r in reports if (r.get("series") or r["id"]) == series)
+    ids = [i for _, i in mine]
+    return ids[ids.index(report) + 1 :]
+
+
+def write_project_data(tables: dict[str, pd.DataFrame], out: Path, reports: list[dict] | None = None) -> None:
+    """data/*.csv, a narrative for each report and a config.yaml: a project folder, minus the pipeline.
+    Without reports, the one synthetic report (with its annex)."""
     data = out / "data"
     data.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
         cells = [table.column_names, *tables[table.name].itertuples(index=False, name=None)]
         (data / table.filename).write_text(csv_text(cells), encoding="utf-8")
     first, second = tables["sources"].sort_values(["published", "id"])["id"].iloc[:2]
-    narrative = data / "narrative" / "synthetic"
-    narrative.mkdir(parents=True, exist_ok=True)
-    for part, text in NARRATIVE.items():
-        (narrative / f"{part}.md").write_text(text.format(first=first, second=second), encoding="utf-8")
-    config = {
-        "issuer": "Synthetic Analytic Unit",
-        "source_archive": "",
-        "reports": [
+    if reports is None:
+        reports = [
             {
                 "id": REPORT,
                 "title": "Synthetic Crisis Briefing",
@@ -387,6 +438,20 @@ def write_project_data(tables: dict[str, pd.DataFrame], out: Path) -> None:
                 "annex": True,
                 "keywords": ["synthetic", "benchmark"],
             }
-        ],
-    }
+        ]
+        texts = {REPORT: NARRATIVE}
+    else:
+        texts = {
+            r["id"]: {
+                "bottom-line": f"Synthetic data, {r['edition']} edition of {r['series']}: "
+                + NARRATIVE["bottom-line"][len("Synthetic data: ") :]
+            }
+            for r in reports
+        }
+    for report in reports:
+        narrative = out / report["narrative"]
+        narrative.mkdir(parents=True, exist_ok=True)
+        for part, text in texts[report["id"]].items():
+            (narrative / f"{part}.md").write_text(text.format(first=first, second=second), encoding="utf-8")
+    config = {"issuer": "Synthetic Analytic Unit", "source_archive": "", "reports": reports}
     (out / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")

@@ -28,9 +28,17 @@ CODE = [
     for path in PIPELINE_FILES
     if path.startswith("briefing/") or path == "schemas/datapackage.yaml"
 ]
+# The digest of the package's modules and the data model (rules/digests.smk), the one input standing for
+# them all in every stage, so that the DAG of hundreds of reports does not check 39 files a job.
+CODE_DIGEST = "build/code.sha256"
+# The same for every file of the pipeline, which each report's manifest records (rules/digests.smk).
+PIPELINE_DIGEST = "build/pipeline.sha256"
+# And for the partials, scripts and fonts an HTML document may include (rules/digests.smk).
+ASSETS_DIGEST = "build/assets.sha256"
 FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
 PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
 SCRIPTS = [path for path in PIPELINE_FILES if path.startswith("templates/js/")]
+ASSETS = [*PARTIALS, *SCRIPTS, *FONTS]
 ARCHIVE = config.get("source_archive") or ""
 ARCHIVE_TEXTS = (
     sorted(
@@ -120,19 +128,26 @@ def template(wildcards):
     return f"templates/{DOCUMENT[wildcards.document].template(family)}.html.j2"
 
 
+def template_sources(wildcards):
+    """The template and the screen CSS it inlines."""
+    return [local(template(wildcards)), local("templates/css/screen.css")]
+
+
 def template_files(wildcards):
-    """The template, the screen CSS it inlines, the partials it may include and the script it inlines."""
-    return (
-        [local(template(wildcards)), local("templates/css/screen.css")]
-        + PARTIALS
-        + SCRIPTS
-    )
+    """The template, the screen CSS it inlines, and the digest of the partials it may include, the
+    script it inlines and the fonts it may carry (rules/digests.smk)."""
+    return template_sources(wildcards) + [ASSETS_DIGEST]
 
 
 def web_fonts(wildcards):
     """The fonts a document's HTML carries (briefing.webfonts): all of them when it is published
-    as HTML, to be read on any machine; none when only WeasyPrint reads it."""
-    return FONTS if DOCUMENT[wildcards.document].publishes_html else []
+    as HTML, to be read on any machine; none when only WeasyPrint reads it. A params value: the
+    assets digest among the inputs stands for them."""
+    return (
+        [str(path) for path in FONTS]
+        if DOCUMENT[wildcards.document].publishes_html
+        else []
+    )
 
 
 def print_css(wildcards):

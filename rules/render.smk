@@ -15,8 +15,7 @@ rule html:
         changes="build/{report}/changes.json",
         manifest="build/{report}/manifest.json",
         templates=template_files,
-        fonts=web_fonts,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         report(
             "build/{report}/{document}.html",
@@ -29,7 +28,8 @@ rule html:
     wildcard_constraints:
         document=documents_made_from("context"),
     params:
-        content=content_of(template_files, web_fonts, CODE),
+        fonts=web_fonts,
+        content=content_of(template_sources),
     run:
         briefing.html.run(
             input.context,
@@ -37,7 +37,7 @@ rule html:
             input.manifest,
             {chart: input[chart] for chart in CHARTS},
             *input.templates[:2],
-            input.fonts,
+            params.fonts,
             output[0],
             log=log[0],
         )
@@ -47,8 +47,7 @@ rule annex:
     input:
         tables=DATASET,
         templates=template_files,
-        fonts=web_fonts,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         "build/{report}/{document}.html",
     log:
@@ -58,14 +57,15 @@ rule annex:
     params:
         report=settings,
         issuer=config["issuer"],
-        content=content_of(template_files, web_fonts, CODE),
+        fonts=web_fonts,
+        content=content_of(template_sources),
     run:
         briefing.annex.run(
             input.tables,
             params.report,
             params.issuer,
             *input.templates[:2],
-            input.fonts,
+            params.fonts,
             output[0],
             log=log[0],
         )
@@ -77,7 +77,7 @@ rule pdf:
         css=print_css,
         fonts=FONTS,
         carried=carried,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         report(
             "build/{report}/{document}.pdf",
@@ -95,7 +95,7 @@ rule pdf:
     params:
         as_of=lambda w: REPORTS[w.report]["as_of"],
         options=pdf_options,
-        content=content_of(print_css, FONTS, CODE),
+        content=content_of(print_css, FONTS),
     shell:
         "python -m briefing pdf --html {input.html:q} --stylesheet {input.css[0]:q} "
         "--stylesheet {input.css[1]:q} --allow templates --as-of {params.as_of} "

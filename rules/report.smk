@@ -14,7 +14,7 @@ rule context:
     input:
         tables=DATASET,
         narrative=narrative,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         "build/{report}/context.json",
     log:
@@ -23,7 +23,7 @@ rule context:
         report=settings,
         issuer=config["issuer"],
         caps=config["caps"],
-        content=content_of(narrative, CODE),
+        content=content_of(narrative),
     run:
         briefing.context.run(
             input.tables,
@@ -40,13 +40,11 @@ rule changes:
     input:
         context="build/{report}/context.json",
         previous=previous_context,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         "build/{report}/changes.json",
     log:
         "build/logs/{report}/changes.log",
-    params:
-        content=content_of(CODE),
     run:
         briefing.changes.run(input.context, input.previous, output[0], log=log[0])
 
@@ -54,7 +52,7 @@ rule changes:
 rule charts:
     input:
         context="build/{report}/context.json",
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         **{
             chart: report(
@@ -67,8 +65,6 @@ rule charts:
         },
     log:
         "build/logs/{report}/charts.log",
-    params:
-        content=content_of(CODE),
     run:
         briefing.charts.run(input.context, dict(output.items()), log=log[0])
 
@@ -78,7 +74,7 @@ rule attachments:
         tables=DATASET,
         narrative=narrative,
         previous=previous_narrative,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         directory("build/{report}/attachments"),
     log:
@@ -89,7 +85,7 @@ rule attachments:
         ],
         issuer=config["issuer"],
         caps=config["caps"],
-        content=content_of(narrative, previous_narrative, CODE),
+        content=content_of(narrative, previous_narrative),
     run:
         briefing.attachments.run(
             input.tables,
@@ -106,7 +102,7 @@ rule attachments:
 rule manifest:
     input:
         attachments="build/{report}/attachments",
-        pipeline=PIPELINE_FILES,
+        pipeline=PIPELINE_DIGEST,
     output:
         "build/{report}/manifest.json",
     log:
@@ -114,12 +110,12 @@ rule manifest:
     params:
         report=settings,
         commit=COMMIT,
-        content=content_of(PIPELINE_FILES),
+        pipeline=[str(path) for path in PIPELINE_FILES],
     run:
         briefing.manifest.run(
             params.report,
             input.attachments,
-            input.pipeline,
+            params.pipeline,
             params.commit,
             output[0],
             log=log[0],

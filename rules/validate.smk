@@ -9,7 +9,7 @@ rule validate:
         table=table_file,
         referenced=referenced_tables,
         archive=archive_texts,
-        code=CODE,
+        code=CODE_DIGEST,
     output:
         "build/dataset/{table}.pickle",
     log:
@@ -17,7 +17,7 @@ rule validate:
     params:
         archive=ARCHIVE,
         reports=reports_named,
-        content=content_of(table_file, referenced_tables, archive_texts, CODE),
+        content=content_of(table_file, referenced_tables, archive_texts),
     run:
         briefing.validate.run(
             input.table, params.archive, params.reports, output[0], log=log[0]
