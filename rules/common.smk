@@ -28,17 +28,20 @@ CODE = [
     for path in PIPELINE_FILES
     if path.startswith("briefing/") or path == "schemas/datapackage.yaml"
 ]
-# The digest of the package's modules and the data model (rules/digests.smk), the one input standing for
-# them all in every stage, so that the DAG of hundreds of reports does not check 39 files a job.
-CODE_DIGEST = "build/code.sha256"
-# The same for every file of the pipeline, which each report's manifest records (rules/digests.smk).
-PIPELINE_DIGEST = "build/pipeline.sha256"
-# And for the partials, scripts and fonts an HTML document may include (rules/digests.smk).
-ASSETS_DIGEST = "build/assets.sha256"
 FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
 PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
 SCRIPTS = [path for path in PIPELINE_FILES if path.startswith("templates/js/")]
 ASSETS = [*PARTIALS, *SCRIPTS, *FONTS]
+# The files each digest (build/<name>.sha256, rule digest in rules/digests.smk) stands for in the
+# stages' inputs: with hundreds of reports, Snakemake would otherwise check each of them for every job.
+DIGESTED = {
+    "code": CODE,  # the package's modules and the data model, which every stage reads
+    "pipeline": PIPELINE_FILES,  # every file of the pipeline, which each manifest records
+    "assets": ASSETS,  # the partials, scripts and fonts an HTML document may include
+}
+CODE_DIGEST, PIPELINE_DIGEST, ASSETS_DIGEST = (
+    f"build/{name}.sha256" for name in DIGESTED
+)
 ARCHIVE = config.get("source_archive") or ""
 ARCHIVE_TEXTS = (
     sorted(
