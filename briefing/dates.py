@@ -20,6 +20,11 @@ DATE_FORMS = {
     "year": ("YYYY", r"[0-9]{4}"),
 }
 FIRST_DAY = {"day": "", "month": "-01", "year": "-01-01"}
+"""What turns a date of each precision into the first day of its period (YYYY-MM-DD)."""
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+"""Every date lies in these years (both included). A year outside is a slip of the keyboard
+(0000, 2202), and the later stages may then count on any date being a day pandas can hold."""
 
 
 def starts_of(dates: pd.Series, precisions: pd.Series) -> pd.Series:
@@ -34,13 +39,6 @@ def starts_of(dates: pd.Series, precisions: pd.Series) -> pd.Series:
     )
     days = pc.strptime(padded, format="%Y-%m-%d", unit="ns").to_numpy(zero_copy_only=False)
     return pd.Series(days.astype("datetime64[ns]"), index=dates.index)
-
-
-"""What turns a date of each precision into the first day of its period (YYYY-MM-DD)."""
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-"""Every date lies in these years (both included). A year outside is a slip of the keyboard
-(0000, 2202), and the later stages may then count on any date being a day pandas can hold."""
 
 
 def parse_date(text: str, precision: str) -> dt.date | None:
