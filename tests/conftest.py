@@ -1,10 +1,20 @@
-"""Shared fixtures: a scratch copy of the project's data, and whole-project builds."""
+"""Shared fixtures: a scratch copy of the project's data, and whole-project builds.
+
+`make test` runs the tests in two pytest-xdist workers (pyproject.toml), one module at a time
+each (--dist loadscope, so a module's fixtures are made once). The builds every module reads are
+made once for the whole run, by whichever worker needs one first (made_once).
+"""
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -78,13 +88,36 @@ def make_build(project: Path) -> subprocess.CompletedProcess:
     )
 
 
+@contextmanager
+def made_once(tmp_path_factory, name: str) -> Iterator[tuple[Path, bool]]:
+    """A folder for a session fixture's build, and whether it is still to be made: made by the first
+    xdist worker that needs it, under the run's shared temporary folder, and read by the others,
+    which wait on a lock while it is being made. A build that failed is made again from nothing."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one pytest process: nobody to share with
+        yield tmp_path_factory.mktemp(name), True
+        return
+    folder = tmp_path_factory.getbasetemp().parent / name
+    made = folder.with_name(f"{name}.made")
+    with open(folder.with_name(f"{name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+        yield folder, not made.exists()
+        made.touch()
+
+
 @pytest.fixture(scope="session")
 def built_by_make(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """One complete build of a copy of the project, by the Makefile's build, and what it printed."""
-    project = copy_project(tmp_path_factory.mktemp("built") / "project")
-    result = make_build(project)
-    assert result.returncode == 0, result.stdout[-4000:]
-    return project, result
+    with made_once(tmp_path_factory, "built") as (folder, to_make):
+        project, printed = folder / "project", folder / "make-output.json"
+        if to_make:
+            result = make_build(copy_project(project))
+            assert result.returncode == 0, result.stdout[-4000:]
+            printed.write_text(json.dumps({"returncode": result.returncode, "stdout": result.stdout}), encoding="utf-8")
+    output = json.loads(printed.read_text(encoding="utf-8"))
+    return project, subprocess.CompletedProcess(make_command(), output["returncode"], output["stdout"])
 
 
 @pytest.fixture(scope="session")
@@ -101,15 +134,26 @@ def built_first_report(tmp_path_factory) -> Path:
     import yaml
     from helpers import keep_judgments_of
 
-    project = copy_project(tmp_path_factory.mktemp("first-report") / "project")
-    config = project / "config.yaml"
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    settings["reports"] = settings["reports"][:1]
-    config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
-    keep_judgments_of(project, [settings["reports"][0]["id"]])
-    result = snakemake(project)
-    assert result.returncode == 0, result.stderr[-3000:]
+    with made_once(tmp_path_factory, "first-report") as (folder, to_make):
+        project = folder / "project"
+        if to_make:
+            copy_project(project)
+            config = project / "config.yaml"
+            settings = yaml.safe_load(config.read_text(encoding="utf-8"))
+            settings["reports"] = settings["reports"][:1]
+            config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+            keep_judgments_of(project, [settings["reports"][0]["id"]])
+            result = snakemake(project)
+            assert result.returncode == 0, result.stderr[-3000:]
     return project
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """What passing tests recorded for the reader (record_property), such as the jobs the SLURM
+    build ran as squeue lists them: printed at the end of the run, with or without workers."""
+    for report in terminalreporter.getreports("passed"):
+        for name, value in report.user_properties:
+            terminalreporter.write_line(f"{report.nodeid}: {name}: {value}")
 
 
 def report_ids(project: Path) -> list[str]:

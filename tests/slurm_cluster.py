@@ -26,12 +26,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing import pending
+
 COMMANDS = ("munged", "slurmctld", "slurmd", "sinfo", "squeue", "sbatch", "srun", "scancel")
 SYSTEM_CONF = Path("/etc/slurm/slurm.conf")
 PARTITION = "briefing"
-# Reasons a pending job gives when no node of its partition can ever run it as asked: waiting is
-# pointless (https://slurm.schedmd.com/job_reason_codes.html).
-NEVER = ("PartitionConfig", "PartitionNodeLimit", "PartitionTimeLimit", "BadConstraints", "ReqNodeNotAvail")
+# Reasons a pending job gives when it can never start here: those the build's own watch cancels
+# (briefing/pending.py), and on this one-node cluster its node being unavailable, which no wait mends.
+NEVER = (*pending.NEVER_STARTS, "ReqNodeNotAvail")
 
 
 def unavailable() -> str | None:

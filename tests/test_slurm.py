@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,11 +119,13 @@ def slurm_built(
     return project, result, [job for job in slurm.jobs() if job["id"] not in before], targets, local
 
 
-def test_a_slurm_build_runs_its_jobs_on_the_cluster_and_matches_the_local_build(slurm_built):
+def test_a_slurm_build_runs_its_jobs_on_the_cluster_and_matches_the_local_build(slurm_built, record_property):
     project, result, jobs, _, local = slurm_built
     assert result.returncode == 0, result.stdout[-4000:]
     assert jobs and {job["state"] for job in jobs} == {"COMPLETED"}
     rules = {job["comment"].split("_wildcards_")[0] for job in jobs}
+    by_rule = Counter(job["comment"].split("_wildcards_")[0].removeprefix("rule_") for job in jobs)
+    record_property("jobs squeue lists", f"{len(jobs)} COMPLETED: " + ", ".join(f"{n} {rule}" for rule, n in sorted(by_rule.items())))
     assert {"rule_validate", "rule_pdf"} <= rules and any(rule.startswith("rule_prepare") for rule in rules)
     # A group's members run one after another in its job: it asks for one CPU, not their sum.
     assert all(job["cpus"] == "1" for job in jobs)
