@@ -361,11 +361,13 @@ def significant_events(events: pd.DataFrame, limit: int) -> pd.DataFrame:
 
 
 def latest_motives(motives: pd.DataFrame, sources: pd.DataFrame, limit: int) -> pd.DataFrame:
-    """At most limit motives: those from the most recently published sources."""
+    """At most limit motives: those from the most recently published sources (then by id).
+    The sort keys alone are sorted: only the motives kept are copied."""
     if len(motives) <= limit:
         return motives
-    dated = motives.assign(published=motives["source"].map(pd.Series(sources["start"].to_numpy(), index=sources["id"].to_numpy())))
-    return dated.sort_values(["published", "id"], ascending=[False, True], kind="stable").head(limit).drop(columns="published")
+    published = motives["source"].map(pd.Series(sources["start"].to_numpy(), index=sources["id"].to_numpy()))
+    keys = pd.DataFrame({"published": published.to_numpy(), "id": motives["id"].to_numpy()})  # indexed by position
+    return motives.iloc[keys.sort_values(["published", "id"], ascending=[False, True], kind="stable").index[:limit]]
 
 
 def build_context(

@@ -314,11 +314,12 @@ def unique_keys(rows: pd.DataFrame, table: Table, around: Around) -> Iterator[Fo
     """A table's key (its id, the forecast an outcome resolves, a report's judgment id) is used by one
     row only. A key of several columns is reported in its last one, naming the others' values."""
     *scope, last = table.key
-    seen_before = rows.duplicated(subset=list(table.key), keep="first")  # whole columns: no tuple is made for a clean row
-    at_fault = rows[seen_before & (rows[last] != "")]
+    keys = rows[list(table.key)]  # the other columns are never copied
+    seen_before = keys.duplicated(keep="first")  # whole columns: no tuple is made for a clean row
+    at_fault = keys[seen_before & (keys[last] != "")]
     if at_fault.empty:
         return
-    doubled = rows[~seen_before & rows.duplicated(subset=list(table.key), keep=False)]
+    doubled = keys[~seen_before & keys.duplicated(keep=False)]
     as_keys = (
         (lambda frame: pd.Series(list(zip(*(frame[c].tolist() for c in table.key))), index=frame.index, dtype=object))
         if scope

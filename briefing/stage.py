@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.feather as feather
 
 from briefing.problems import PROBLEMS, DataError
 from briefing.schema import TABLES_BY_NAME
@@ -93,13 +94,14 @@ def read_json(path: str | Path):
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> None:
-    """A validated table as the validate stage hands it on: a pandas pickle.
+    """A validated table as the validate stage hands it on: an Arrow IPC file (Feather), uncompressed.
 
     Only this pipeline writes and reads these files (build/dataset/). Types survive, and text
-    held in Arrow arrays pickles as a few buffers: a million events load in a fraction of a
-    second, where JSON took twenty.
+    held in Arrow arrays is written as its buffers, chunk by chunk as the CSV reader made them:
+    a million events are written and loaded in a fraction of a second each (a pickle joined
+    every column's chunks first, and took a second to write; JSON took twenty to load).
     """
-    write_atomically(Path(path), lambda partial: frame.reset_index(drop=True).to_pickle(partial))
+    write_atomically(Path(path), lambda partial: frame.reset_index(drop=True).to_feather(partial, compression="uncompressed"))
 
 
 ARROW_KINDS = ("text", "url", "language")
@@ -107,27 +109,37 @@ ARROW_KINDS = ("text", "url", "language")
 
 
 def read_dataset(paths: list[str]) -> dict[str, pd.DataFrame]:
-    """The validated tables, by name, from the files the validate stage wrote (build/dataset/<name>.pickle).
+    """The validated tables, by name, from the files the validate stage wrote (build/dataset/<name>.arrow).
 
-    Validation keeps text in Arrow arrays (fast to check and to pickle); the columns the later
+    Validation keeps text in Arrow arrays (fast to check and to write); the columns the later
     stages select, join and sort on (ids, categories, dates) run faster as Python strings
     (pandas' isin and take on Arrow-backed text copy every string). Categories, dates and the
     ids a table names of another repeat, so each of their distinct values is one string object
     (a million events take some 200 MB less, 720,000 ratings 100 MB); a table's own key does
-    not repeat, and is converted as it is. Prose (titles, summaries, quotes, notes), web addresses and language tags stay in
-    Arrow, a few buffers: a row's is only read once the row is shown.
+    not repeat, and is converted as it is. Prose (titles, summaries, quotes, notes), web
+    addresses, language tags and lists of ids stay in Arrow, a few buffers: a row's is only
+    read once the row is shown, and a list is filtered in Arrow (tables.ids_among); nearly
+    every list cell differs from the others (a million events name 990,000 different pairs
+    of actors), so as Python text they would cost a string each.
+
+    The file is mapped, not read: what stays in Arrow is copied out of it (one array a column)
+    and the rest converted, so no column keeps the file's pages once the frame is made.
     """
     tables = {}
     for path in map(Path, paths):
-        frame, table = pd.read_pickle(path), TABLES_BY_NAME[path.stem]
-        for column in table.columns:  # one at a time: one column's Arrow copy in memory at once
-            if frame[column.name].dtype != TEXT or column.kind in ARROW_KINDS:
+        mapped, table = feather.read_table(path, memory_map=True), TABLES_BY_NAME[path.stem]
+        frame = mapped.to_pandas()
+        for column in table.columns:
+            if frame[column.name].dtype != TEXT:
                 continue
-            if column.name not in table.key:
+            if column.kind in ARROW_KINDS or column.is_list:
+                frame[column.name] = pd.array(mapped[column.name].combine_chunks(), dtype=TEXT)
+            elif column.name not in table.key:
                 codes, distinct = pd.factorize(frame[column.name])
                 frame[column.name] = pd.Series(distinct.astype(object)[codes], index=frame.index, dtype=object)
             else:
                 frame[column.name] = frame[column.name].astype(object)
         tables[path.stem] = frame
+        del mapped
         release_memory()  # the Arrow copies of the columns converted
     return tables

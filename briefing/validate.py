@@ -88,7 +88,7 @@ def load_dataset(data_dir: Path, archive: Path | None = None) -> dict[str, pd.Da
 
 @stage
 def run(table: str, archive: str, reports: list[str], out: str) -> None:
-    """Check one table's CSV file and write it typed (build/dataset/<table>.pickle), each row with
+    """Check one table's CSV file and write it typed (build/dataset/<table>.arrow), each row with
     the line it starts on (tables.LINE), by which a later stage names a cell.
 
     reports: config.yaml's report ids, for the table whose rows name them (rules.REPORT_TABLES)."""

@@ -11,7 +11,7 @@ rule validate:
         archive=archive_texts,
         code=CODE_DIGEST,
     output:
-        "build/dataset/{table}.pickle",
+        "build/dataset/{table}.arrow",
     log:
         "build/logs/validate-{table}.log",
     params:

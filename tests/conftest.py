@@ -185,7 +185,7 @@ def one_report(built: Path, target: Path) -> tuple[list[str], dict[str, str]]:
     shutil.copytree(built, target, symlinks=True)
     shutil.rmtree(target / "reports")
     shutil.rmtree(target / "build" / report_ids(target)[0])
-    (target / "build" / "dataset" / f"{TABLES[0].name}.pickle").unlink()
+    (target / "build" / "dataset" / f"{TABLES[0].name}.arrow").unlink()
     return first_report(built)
 
 

@@ -34,7 +34,7 @@ def validated_data(path) -> bytes:
     """The validated table's values (every cell, typed) as JSON: what a later stage reads."""
     import pandas as pd
 
-    return pd.read_pickle(path).to_json(orient="split", force_ascii=False, double_precision=15).encode()
+    return pd.read_feather(path).to_json(orient="split", force_ascii=False, double_precision=15).encode()
 
 
 def prepared(case: Case, built, folder) -> tuple[Path, list[str], dict]:
@@ -46,7 +46,7 @@ def prepared(case: Case, built, folder) -> tuple[Path, list[str], dict]:
     before["expected"] = case.edit(project)
     config = ["--config", f"source_archive={SEEDS}"] if case.archive else []
     if before["expected"] is ACCEPTED:
-        table = project / f"build/dataset/{case.table}.pickle"
+        table = project / f"build/dataset/{case.table}.arrow"
         before["validated"] = validated_data(table)
         return project, [str(table.relative_to(project)), "--forcerun", "validate", *config], before
     return project, config, before
@@ -56,7 +56,7 @@ def finished(case: Case, project: Path, result, before: dict) -> Run:
     found = Run(before["expected"], result.returncode, result.stdout + result.stderr, before["reports"], digests(project / "reports"))
     if before["expected"] is ACCEPTED:
         found.data_before = before["validated"]
-        found.data_after = validated_data(project / f"build/dataset/{case.table}.pickle")
+        found.data_after = validated_data(project / f"build/dataset/{case.table}.arrow")
     return found
 
 

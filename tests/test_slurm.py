@@ -100,7 +100,7 @@ def test_a_job_larger_than_the_node_is_named_with_its_reason_and_cancelled(slurm
 def test_a_build_whose_job_no_node_can_run_says_why_and_ends(slurm, tmp_path):
     project = copy_project(tmp_path / "project")
     cpus = str(int(slurm.node["CPUs"]) + 1)
-    result = build(slurm, project, "--cores", cpus, "--set-threads", f"validate={cpus}", "--", "build/dataset/actors.pickle")
+    result = build(slurm, project, "--cores", cpus, "--set-threads", f"validate={cpus}", "--", "build/dataset/actors.arrow")
     assert result.returncode != 0
     assert re.search(r"SLURM job \d+ \(rule validate, [^)]*actors\) can never start on partition", result.stdout), result.stdout[-4000:]
     assert "lower what the rule asks for in profiles/slurm/config.yaml" in result.stdout
