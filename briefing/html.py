@@ -93,7 +93,7 @@ def environment(folder: Path) -> jinja2.Environment:
     """Templates from folder (a template and the partials it includes, which the rule names as its inputs).
 
     One per folder and process: the stages run in Snakemake's process, and each template is
-    compiled once for all the documents (a tenth of a second each), not once a document. Jinja
+    compiled once for all the documents (some 50 ms each, with its partials), not once a document. Jinja
     compiles a template again when its file changes (auto_reload), as in the live preview."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),

@@ -71,8 +71,8 @@ def without_rate_limit(scheduler, executor: str) -> None:
     Snakemake 9.x (9.27 measured) limits job starts, 100 a second by default (for cluster
     submissions), and to apply the limit starts a one-second threading.Timer after every pass of
     its scheduler; each timer's pass starts another timer, so after N jobs N timers wake the
-    scheduler every second, and each pass re-reads every ready job's params and input sizes: 1.4 s
-    of CPU in a clean build of the three Korea reports, more with every report. One machine's
+    scheduler every second, and each pass re-reads every ready job's params and input sizes: 1.4 to
+    2 s of CPU in a clean build of the three Korea reports, more with every report. One machine's
     cores start far fewer jobs than the limit; on a cluster it stays.
     """
     if executor == "local":
