@@ -2,7 +2,7 @@
 with), called through cffi: the web fonts' cut (briefing.webfonts).
 
 Why not fontTools' subsetter, which did this before: in Python it parses the fonts' layout tables
-(GSUB, GPOS) on every cut, 0.1 to 0.5 s a face, nine faces a page; HarfBuzz does the same cut,
+(GSUB, GPOS) on every cut, 0.06 to 0.5 s a face, nine faces a page; HarfBuzz does the same cut,
 the glyph closure over the layout features included, in about a millisecond. WeasyPrint's own
 bindings (weasyprint.text.ffi) declare no way to make a face from a file's bytes, hence these.
 """
