@@ -15,6 +15,7 @@ from briefing.config import (
     settings_file_problems,
 )
 from briefing.pending import start as start_pending_watch
+from briefing.stage import without_rate_limit
 from briefing.schema import TABLES
 
 min_version("9.0")
@@ -49,6 +50,8 @@ include: "rules/render.smk"
 onstart:
     # On SLURM, a job that no node of its partition can run is explained and cancelled (briefing/pending.py).
     start_pending_watch(workflow.executor_plugin.name, workflow.workdir_init)
+    # On this machine, no scheduler pass every second for every job run (briefing/stage.py).
+    without_rate_limit(workflow.scheduler, workflow.executor_plugin.name)
 
 
 rule all:

@@ -8,6 +8,7 @@ images or unsafe links, and only this module turns text into markup.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from pathlib import Path
@@ -87,8 +88,13 @@ def percent(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
+@functools.cache
 def environment(folder: Path) -> jinja2.Environment:
-    """Templates from folder (a template and the partials it includes, which the rule names as its inputs)."""
+    """Templates from folder (a template and the partials it includes, which the rule names as its inputs).
+
+    One per folder and process: the stages run in Snakemake's process, and each template is
+    compiled once for all the documents (some 50 ms each, with its partials), not once a document. Jinja
+    compiles a template again when its file changes (auto_reload), as in the live preview."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=True,

@@ -65,6 +65,21 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
+def without_rate_limit(scheduler, executor: str) -> None:
+    """From the Snakefile's onstart: jobs run on this machine (the local executor) start with no
+    limit a second.
+
+    Snakemake 9.x (9.27 measured) limits job starts, 100 a second by default (for cluster
+    submissions), and to apply the limit starts a one-second threading.Timer after every pass of
+    its scheduler; each timer's pass starts another timer, so after N jobs N timers wake the
+    scheduler every second, and each pass re-reads every ready job's params and input sizes: 1.4 to
+    2 s of CPU in a clean build of the three Korea reports, more with every report. One machine's
+    cores start far fewer jobs than the limit; on a cluster it stays.
+    """
+    if executor == "local":
+        scheduler.job_rate_limiter = None
+
+
 def end_of_run() -> None:
     """Let Snakemake's process exit as soon as the run is over (the Snakefile's onsuccess and onerror).
 
