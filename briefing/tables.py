@@ -120,7 +120,7 @@ def _read_plain(data: bytes, table: Table, columns: list[str] | None = None) -> 
     One thread parses: Arrow's threads took a third more CPU for the same file (a million
     events: 0.5 s against 0.3 s), and the validations already run side by side, a job a core.
     """
-    named = data[: data.find(b"\n")].decode("utf-8").rstrip("\r").split(",")
+    named = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r").split(",")  # a file of one line is all header
     present = [name for name in table.column_names if name in named]
     if named != present or not set(table.header_needs) <= set(named) or b"\r" in data:
         return None
