@@ -123,8 +123,8 @@ screenshots: test-setup reports ## full-page pictures of every briefing.html, de
 	$(BIN)/python tests/screenshots.py --out docs/screenshots
 
 # Speed and memory against the targets (README "Scaling"): a table here, the figures in
-# build/bench/bench.json. About half an hour; synthetic data is kept in build/bench/ for reruns.
-bench: setup ## speed and memory against the README's targets (about half an hour)
+# build/bench/bench.json. About ten minutes on an idle machine; synthetic data is kept in build/bench/ for reruns.
+bench: setup ## speed and memory against the README's targets (about ten minutes)
 	$(BIN)/python benchmarks/bench.py
 
 clean: ## remove build/ and the reports' folders
