@@ -108,6 +108,11 @@ def read_json(path: str | Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+VALIDATED = "build/dataset/{table}.arrow"
+"""Where the validate stage writes a table (write_table) and the later stages read it (read_dataset):
+the rules, the bench and the tests name the files by this pattern."""
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> None:
     """A validated table as the validate stage hands it on: an Arrow IPC file (Feather), uncompressed.
 

@@ -7,7 +7,7 @@ import briefing.charts
 import briefing.context
 import briefing.manifest
 
-DATASET = expand("build/dataset/{table}.arrow", table=TABLES_BY_NAME)
+DATASET = expand(VALIDATED, table=TABLES_BY_NAME)
 
 
 rule context:

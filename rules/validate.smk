@@ -2,6 +2,7 @@
 # files, the archived source texts); every problem of every table at once.
 
 import briefing.validate
+from briefing.stage import VALIDATED
 
 
 rule validate:
@@ -11,7 +12,7 @@ rule validate:
         archive=archive_texts,
         code=CODE_DIGEST,
     output:
-        "build/dataset/{table}.arrow",
+        VALIDATED,
     log:
         "build/logs/validate-{table}.log",
     params:

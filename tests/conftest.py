@@ -100,10 +100,11 @@ def made_once(tmp_path_factory, name: str) -> Iterator[tuple[Path, bool]]:
     made = folder.with_name(f"{name}.made")
     with open(folder.with_name(f"{name}.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not made.exists():
+        to_make = not made.exists()
+        if to_make:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
-        yield folder, not made.exists()
+        yield folder, to_make
         made.touch()
 
 
@@ -181,11 +182,12 @@ def one_report(built: Path, target: Path) -> tuple[list[str], dict[str, str]]:
     of the report's stages, a render for each document, the publication), eleven jobs rather than
     the complete build's fifty."""
     from briefing.schema import TABLES
+    from briefing.stage import VALIDATED
 
     shutil.copytree(built, target, symlinks=True)
     shutil.rmtree(target / "reports")
     shutil.rmtree(target / "build" / report_ids(target)[0])
-    (target / "build" / "dataset" / f"{TABLES[0].name}.arrow").unlink()
+    (target / VALIDATED.format(table=TABLES[0].name)).unlink()
     return first_report(built)
 
 

@@ -18,6 +18,8 @@ from bad_inputs import ACCEPTED, CASES, Case, unknown_key
 from conftest import SEEDS, copy_project, snakemake, snakemake_batch
 from test_pipeline import digests
 
+from briefing.stage import VALIDATED
+
 
 @dataclass
 class Run:
@@ -46,7 +48,7 @@ def prepared(case: Case, built, folder) -> tuple[Path, list[str], dict]:
     before["expected"] = case.edit(project)
     config = ["--config", f"source_archive={SEEDS}"] if case.archive else []
     if before["expected"] is ACCEPTED:
-        table = project / f"build/dataset/{case.table}.arrow"
+        table = project / VALIDATED.format(table=case.table)
         before["validated"] = validated_data(table)
         return project, [str(table.relative_to(project)), "--forcerun", "validate", *config], before
     return project, config, before
@@ -56,7 +58,7 @@ def finished(case: Case, project: Path, result, before: dict) -> Run:
     found = Run(before["expected"], result.returncode, result.stdout + result.stderr, before["reports"], digests(project / "reports"))
     if before["expected"] is ACCEPTED:
         found.data_before = before["validated"]
-        found.data_after = validated_data(project / f"build/dataset/{case.table}.arrow")
+        found.data_after = validated_data(project / VALIDATED.format(table=case.table))
     return found
 
 

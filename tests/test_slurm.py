@@ -29,6 +29,7 @@ from conftest import copy_project, one_report
 from test_pipeline import digests
 
 from briefing import pending
+from briefing.stage import VALIDATED
 
 # No accounting database: job states come from squeue (it lists finished jobs for MinJobAge). The
 # first status check comes 2 s after a submission, not the plugin's 40 s.
@@ -100,7 +101,7 @@ def test_a_job_larger_than_the_node_is_named_with_its_reason_and_cancelled(slurm
 def test_a_build_whose_job_no_node_can_run_says_why_and_ends(slurm, tmp_path):
     project = copy_project(tmp_path / "project")
     cpus = str(int(slurm.node["CPUs"]) + 1)
-    result = build(slurm, project, "--cores", cpus, "--set-threads", f"validate={cpus}", "--", "build/dataset/actors.arrow")
+    result = build(slurm, project, "--cores", cpus, "--set-threads", f"validate={cpus}", "--", VALIDATED.format(table="actors"))
     assert result.returncode != 0
     assert re.search(r"SLURM job \d+ \(rule validate, [^)]*actors\) can never start on partition", result.stdout), result.stdout[-4000:]
     assert "lower what the rule asks for in profiles/slurm/config.yaml" in result.stdout
