@@ -12,18 +12,28 @@ from briefing.config import (
     check_config,
     exit_on_problems,
     missing_tables,
-    settings_file_problems,
+    settings_file,
+    with_command_line,
 )
 from briefing.pending import start as start_pending_watch
-from briefing.stage import without_rate_limit
+from briefing.stage import planning_collector, running_collector, without_rate_limit
 from briefing.schema import TABLES
 
 min_version("9.0")
+# Python's collector stops rescanning what lives until Snakemake ends (briefing/stage.py).
+planning_collector()
 
-exit_on_problems(settings_file_problems("config.yaml"))
-
-
-configfile: "config.yaml"
+# config.yaml, read by briefing's plain-YAML reader (not by a `configfile:` directive: Snakemake's
+# reader takes three times as long over hundreds of reports); --config and --configfile still win.
+SETTINGS, SETTINGS_PROBLEMS = settings_file("config.yaml")
+exit_on_problems(SETTINGS_PROBLEMS)
+config.update(
+    with_command_line(
+        SETTINGS,
+        workflow.config_settings.overwrite_config,
+        workflow.config_settings.replace_workflow_config,
+    )
+)
 
 
 report: "report/workflow.rst"
@@ -52,6 +62,7 @@ onstart:
     start_pending_watch(workflow.executor_plugin.name, workflow.workdir_init)
     # On this machine, no scheduler pass every second for every job run (briefing/stage.py).
     without_rate_limit(workflow.scheduler, workflow.executor_plugin.name)
+    running_collector()
 
 
 rule all:

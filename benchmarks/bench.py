@@ -88,17 +88,15 @@ start = time.perf_counter()
 import yaml
 from briefing import context, validate
 from briefing.schema import TABLES
-from briefing.stage import VALIDATED
+from briefing.stage import DATASET
 from snakemake.utils import validate as validate_config
 config = yaml.safe_load(open("config.yaml"))
 validate_config(config, sys.argv[1])  # fills in the defaults, caps among them, as the Snakefile does
 report = __import__("briefing.config").config.with_markings(config)[0]  # with its handling mark, as the Snakefile resolves it
-tables = [VALIDATED.format(table=t.name) for t in TABLES]
-for t, out in zip(TABLES, tables):
-    validate.run(f"data/{t.name}.csv", "", [r["id"] for r in config["reports"]], out, log="build/logs/validate.log")
+validate.run([f"data/{t.filename}" for t in TABLES], "", [r["id"] for r in config["reports"]], DATASET, log="build/logs/validate.log")
 validated = time.perf_counter()
 narrative = sorted(str(p) for p in __import__("pathlib").Path(report["narrative"]).glob("*.md"))
-context.run(tables, narrative, json.dumps(report), config["issuer"], config["caps"], "build/context.json", log="build/logs/context.log")
+context.run(DATASET, narrative, json.dumps(report), config["issuer"], config["caps"], "build/context.json", log="build/logs/context.log")
 print(json.dumps({"seconds": time.perf_counter() - start, "validation": validated - start,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

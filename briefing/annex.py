@@ -84,7 +84,7 @@ def annex_context(tables: dict[str, pd.DataFrame], report: dict, issuer: str) ->
 
 
 @stage
-def run(dataset: list[str], settings: str, issuer: str, template: str, stylesheet: str, fonts: list[str], out: str) -> None:
+def run(dataset: str, settings: str, issuer: str, template: str, stylesheet: str, fonts: list[str], out: str) -> None:
     """The annex's HTML (settings: the report's config entry as JSON; fonts: as html.run's)."""
     data = annex_context(read_dataset(dataset), json.loads(settings), issuer)
     write_text(out, html.render(Path(template), Path(stylesheet), data, {}, fonts))

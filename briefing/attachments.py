@@ -1,6 +1,7 @@
 """The attachments stage: a report's own inputs, to travel inside its PDF (PDF/A-3), so that
 anyone can rebuild it byte for byte (`python -m briefing verify`): the data as of its date,
-its narrative (and the previous edition's, which its changes page reads) and its settings.
+its narrative (and the previous edition's, which its changes page reads) and its settings;
+and their manifest (briefing.manifest), which records them with the pipeline that made them.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from briefing import docs
+from briefing import docs, provenance
 from briefing.context import edition_view
+from briefing.manifest import manifest
 from briefing.narrative import narrative_paths, read_narrative
 from briefing.schema import TABLES
 from briefing.stage import read_dataset, stage, write_text
@@ -40,16 +42,20 @@ def carried_view(tables: dict, reports: list[dict]) -> dict:
 
 @stage
 def run(
-    dataset: list[str],
+    dataset: str,
     narrative_files: list[str],
     previous_files: list[str],
     settings: list[str],
     issuer: str,
     caps: dict[str, int],
+    pipeline_files: list[str],
+    commit: str,
     out: str,
+    manifest_out: str,
 ) -> None:
     """Write the attachments folder out: data/<table>.csv and the data package describing them
-    (data/datapackage.json), narrative/<report>/<part>.md, config.yaml.
+    (data/datapackage.json), narrative/<report>/<part>.md, config.yaml; then their manifest, with
+    the pipeline's files and commit (manifest_out).
 
     settings: the previous edition's (if any) then this report's, as JSON; the changes page needs
     both, and their narratives (previous_files, then narrative_files).
@@ -66,3 +72,6 @@ def run(
             write_text(folder / "narrative" / report["id"] / path.name, read_narrative(path, str(path)))
     config = carried_config(reports, issuer, caps)
     write_text(folder / "config.yaml", yaml.safe_dump(config, sort_keys=True, allow_unicode=True))
+    inputs = provenance.carried_files(folder) | {f"pipeline/{path}": Path(path) for path in pipeline_files}
+    made = manifest(reports[-1], inputs, provenance.package_versions(), commit or None)
+    write_text(manifest_out, provenance.dumps(made))

@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -630,12 +631,21 @@ CHARTS: dict[str, Callable[[dict], str]] = {
     "timeline-beside": timeline_beside,
     "calibration": calibration,
 }
-"""Every chart a report has, by name: its file is build/<report>/<name>.svg, its caption report/<name>.rst."""
+"""Every chart a report has, by name: its file is build/<report>/charts/<name>.svg (chart_file); its
+caption is report/charts.rst's part for its name."""
+
+
+def chart_file(folder: str | Path, name: str) -> Path:
+    """Where in a report's charts folder the chart called name is: the charts stage writes it, html reads it."""
+    return Path(folder) / f"{name}.svg"
 
 
 @stage
-def run(context_path: str, outputs: dict[str, str]) -> None:
-    """Draw each chart of CHARTS (outputs: the file of each, by name) from one report's context."""
+def run(context_path: str, out: str) -> None:
+    """Draw each chart of CHARTS from one report's context into the folder out, one file a chart.
+
+    One folder, not a file a chart: each HTML document names one input where it named four, so
+    that Snakemake plans hundreds of reports without checking every chart of every document."""
     context = read_json(context_path)
-    for name, path in outputs.items():
-        write_text(path, CHARTS[name](context))
+    for name, draw in CHARTS.items():
+        write_text(chart_file(out, name), draw(context))

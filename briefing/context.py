@@ -484,7 +484,7 @@ checks of what the report cites and rates against all sources and ratings); the 
 
 
 @stage
-def run(dataset: list[str], narrative_files: list[str], settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
+def run(dataset: str, narrative_files: list[str], settings: str, issuer: str, caps: dict[str, int], out: str) -> None:
     """The context stage: what one report shows (settings: its config entry as JSON), from the
     validated tables and its narrative, which may cite only sources known by its date."""
     narrative = read_parts(narrative_files)

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from briefing import citations, glossary, provenance, webfonts
+from briefing.charts import CHARTS, chart_file
 from briefing.stage import read_json, stage, write_text
 
 FOLLOWABLE = re.compile(r"(?:https?:|mailto:|#)", re.IGNORECASE)
@@ -171,18 +172,18 @@ def run(
     context_path: str,
     changes_path: str,
     manifest_path: str,
-    charts: dict[str, str],
+    charts: str,
     template: str,
     stylesheet: str,
     fonts: list[str],
     out: str,
 ) -> None:
     """Render a report's document from its context, its changes since the last edition, the
-    digest of its manifest (printed in the colophon) and its charts (by name), carrying the
+    digest of its manifest (printed in the colophon) and its charts (the charts stage's folder), carrying the
     fonts' glyphs it uses (fonts: none for a document not published as HTML)."""
     data = read_json(context_path) | {
         "changes": read_json(changes_path),
         "manifest_digest": provenance.digest(Path(manifest_path).read_text(encoding="utf-8")),
     }
-    figures = {name: Path(path).read_text(encoding="utf-8") for name, path in charts.items()}
+    figures = {name: chart_file(charts, name).read_text(encoding="utf-8") for name in CHARTS}
     write_text(out, render(Path(template), Path(stylesheet), data, figures, fonts))

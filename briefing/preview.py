@@ -34,6 +34,7 @@ from snakemake_interface_logger_plugins.common import LogEvent
 
 from briefing.html import hash_source
 from briefing.problems import DataError, Problem
+from briefing.stage import collector_restored
 
 BUILD_LOCK = ".build.lock"
 """The lock `make` takes around a build (Makefile): a preview rebuild and a `make` never run at once."""
@@ -121,6 +122,7 @@ def snakemake(arguments: list[str]) -> Outcome:
                 ok = False
     finally:
         logger.removeFilter(reported)
+        collector_restored()  # the Snakefile tuned the collector for a process that ends with the run
     seconds = time.perf_counter() - started
     if ok:
         return Outcome(True, seconds=seconds)

@@ -13,7 +13,7 @@ import pandas as pd
 from briefing import rules
 from briefing.problems import DataError, Problem
 from briefing.schema import TABLES, TABLES_BY_NAME, Column, Table
-from briefing.stage import stage, write_table
+from briefing.stage import stage, validated_file, write_table
 from briefing.tables import LINE, read_csv, typed
 
 REFERENCED_COLUMNS = {
@@ -87,9 +87,15 @@ def load_dataset(data_dir: Path, archive: Path | None = None) -> dict[str, pd.Da
 
 
 @stage
-def run(table: str, archive: str, reports: list[str], out: str) -> None:
-    """Check one table's CSV file and write it typed (build/dataset/<table>.arrow), each row with
-    the line it starts on (tables.LINE), by which a later stage names a cell.
+def run(tables: list[str], archive: str, reports: list[str], out: str) -> None:
+    """Check every table's CSV file (tables: data/<table>.csv, each table's) and write each typed into
+    the folder out (stage.validated_file), each row with the line it starts on (tables.LINE), by
+    which a later stage names a cell; or fail with every problem of every table.
+
+    One job for the dataset, not one a table: every report's stages read every table, so an edited
+    table reran them all either way, and at Korea's size the fifteen tables take less time to check
+    (0.2 s) than fifteen jobs took to schedule. Tables are checked one at a time, each freed once
+    written, so memory holds one table (and the ids of those it names) at a time.
 
     reports: config.yaml's report ids, for the table whose rows name them (rules.REPORT_TABLES)."""
     archive_dir = Path(archive) if archive else None
@@ -97,5 +103,14 @@ def run(table: str, archive: str, reports: list[str], out: str) -> None:
         raise DataError(
             [Problem("config.yaml", None, None, f"source_archive: {archive!r} is not a directory; fix it or remove the setting")]
         )
-    frame = load_table(Path(table).parent, Path(table).stem, archive_dir, tuple(reports))
-    write_table(frame, out)
+    problems = []
+    for path in map(Path, tables):
+        try:
+            frame = load_table(path.parent, path.stem, archive_dir, tuple(reports))
+        except DataError as error:
+            problems += error.problems
+            continue
+        write_table(frame, validated_file(out, path.stem))
+        del frame
+    if problems:
+        raise DataError(problems)

@@ -6,12 +6,11 @@ import sys
 from pathlib import Path
 
 import briefing.documents
-import briefing.rules
 from briefing.config import exit_on_problems, files_outside, previous_editions
 from briefing.config import report_settings, with_markings
 from briefing.provenance import content_digest, pipeline_commit, pipeline_files
-from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES_BY_NAME
-from briefing.stage import end_of_run
+from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
+from briefing.stage import DATASET, end_of_run
 
 # Each report's settings hold its handling mark, resolved once (briefing.config.with_markings).
 REPORTS = {report["id"]: report for report in with_markings(config)}
@@ -31,17 +30,22 @@ CODE = [
 FONTS = [path for path in PIPELINE_FILES if path.startswith("templates/fonts/")]
 PARTIALS = [path for path in PIPELINE_FILES if path.startswith("templates/partials/")]
 SCRIPTS = [path for path in PIPELINE_FILES if path.startswith("templates/js/")]
-ASSETS = [*PARTIALS, *SCRIPTS, *FONTS]
+# The screen stylesheet every HTML document inlines.
+SCREEN_CSS = local("templates/css/screen.css")
 # The files each digest (build/<name>.sha256, rule digest in rules/digests.smk) stands for in the
 # stages' inputs: with hundreds of reports, Snakemake would otherwise check each of them for every job.
 DIGESTED = {
     "code": CODE,  # the package's modules and the data model, which every stage reads
     "pipeline": PIPELINE_FILES,  # every file of the pipeline, which each manifest records
-    "assets": ASSETS,  # the partials, scripts and fonts an HTML document may include
+    # what an HTML document is made with besides its template: the code, the screen CSS, and the
+    # partials, script and fonts it may include
+    "html": [*CODE, SCREEN_CSS, *PARTIALS, *SCRIPTS, *FONTS],
 }
-CODE_DIGEST, PIPELINE_DIGEST, ASSETS_DIGEST = (
+CODE_DIGEST, PIPELINE_DIGEST, HTML_DIGEST = (
     f"build/{name}.sha256" for name in DIGESTED
 )
+# The data: a CSV file a table, validated together into the dataset folder (DATASET) the stages read.
+TABLE_FILES = [f"data/{table.filename}" for table in TABLES]
 ARCHIVE = config.get("source_archive") or ""
 ARCHIVE_TEXTS = (
     sorted(
@@ -61,7 +65,6 @@ os.environ["PATH"] = os.pathsep.join(
 wildcard_constraints:
     report="|".join(REPORTS),
     document="|".join(DOCUMENT),
-    table="|".join(TABLES_BY_NAME),
 
 
 def documents_made_from(source):
@@ -69,30 +72,6 @@ def documents_made_from(source):
     return (
         "|".join(d.name for d in DOCUMENT.values() if d.made_from == source) or "(?!)"
     )
-
-
-def table_file(wildcards):
-    return f"data/{wildcards.table}.csv"
-
-
-def referenced_tables(wildcards):
-    """Validating a table checks the ids it names, so it reads the tables they belong to."""
-    return [
-        f"data/{name}.csv"
-        for name in briefing.rules.tables_read(TABLES_BY_NAME[wildcards.table])
-    ]
-
-
-def reports_named(wildcards):
-    """config.yaml's report ids, for a table whose rows name them (key judgments): a params
-    value, so adding or renaming a report checks that table again."""
-    rules = briefing.rules.row_rules(TABLES_BY_NAME[wildcards.table])
-    return list(REPORTS) if briefing.rules.known_reports in rules else []
-
-
-def archive_texts(wildcards):
-    """The archived source texts, read by the quote check (motives) and the archive_file check (sources)."""
-    return ARCHIVE_TEXTS if wildcards.table in ("sources", "motives") else []
 
 
 def narrative_of(report):
@@ -131,21 +110,14 @@ def template(wildcards):
     return f"templates/{DOCUMENT[wildcards.document].template(family)}.html.j2"
 
 
-def template_sources(wildcards):
-    """The template and the screen CSS it inlines."""
-    return [local(template(wildcards)), local("templates/css/screen.css")]
-
-
-def template_files(wildcards):
-    """The template, the screen CSS it inlines, and the digest of the partials it may include, the
-    script it inlines and the fonts it may carry (rules/digests.smk)."""
-    return template_sources(wildcards) + [ASSETS_DIGEST]
+def template_file(wildcards):
+    return local(template(wildcards))
 
 
 def web_fonts(wildcards):
     """The fonts a document's HTML carries (briefing.webfonts): all of them when it is published
     as HTML, to be read on any machine; none when only WeasyPrint reads it. A params value: the
-    assets digest among the inputs stands for them."""
+    html digest among the inputs stands for them."""
     return (
         [str(path) for path in FONTS]
         if DOCUMENT[wildcards.document].publishes_html
@@ -209,7 +181,7 @@ def content_of(*sources):
 exit_on_problems(
     files_outside(
         workflow.basedir,
-        [f"data/{name}.csv" for name in TABLES_BY_NAME]
+        TABLE_FILES
         + [path for report in REPORTS for path in narrative_of(report)]
         + PIPELINE_FILES,
     )

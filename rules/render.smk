@@ -5,17 +5,15 @@ import briefing.annex
 import briefing.html
 import briefing.publish
 
-CHARTS = {chart: f"build/{{report}}/{chart}.svg" for chart in briefing.charts.CHARTS}
-
 
 rule html:
     input:
-        **CHARTS,
         context="build/{report}/context.json",
         changes="build/{report}/changes.json",
         manifest="build/{report}/manifest.json",
-        templates=template_files,
-        code=CODE_DIGEST,
+        charts="build/{report}/charts",
+        template=template_file,
+        made_with=HTML_DIGEST,
     output:
         report(
             "build/{report}/{document}.html",
@@ -29,14 +27,16 @@ rule html:
         document=documents_made_from("context"),
     params:
         fonts=web_fonts,
-        content=content_of(template_sources),
+        stylesheet=SCREEN_CSS,
+        content=content_of(template_file),
     run:
         briefing.html.run(
             input.context,
             input.changes,
             input.manifest,
-            {chart: input[chart] for chart in CHARTS},
-            *input.templates[:2],
+            input.charts,
+            input.template,
+            params.stylesheet,
             params.fonts,
             output[0],
             log=log[0],
@@ -45,9 +45,9 @@ rule html:
 
 rule annex:
     input:
-        tables=DATASET,
-        templates=template_files,
-        code=CODE_DIGEST,
+        dataset=DATASET,
+        template=template_file,
+        made_with=HTML_DIGEST,
     output:
         "build/{report}/{document}.html",
     log:
@@ -58,13 +58,15 @@ rule annex:
         report=settings,
         issuer=config["issuer"],
         fonts=web_fonts,
-        content=content_of(template_sources),
+        stylesheet=SCREEN_CSS,
+        content=content_of(template_file),
     run:
         briefing.annex.run(
-            input.tables,
+            input.dataset,
             params.report,
             params.issuer,
-            *input.templates[:2],
+            input.template,
+            params.stylesheet,
             params.fonts,
             output[0],
             log=log[0],

@@ -1,18 +1,17 @@
 # Per report, before typesetting: what it shows (context), what changed since the previous
-# edition (changes), its figures (charts), and what its PDF carries (attachments, manifest).
+# edition (changes), its figures (charts), and what its PDF carries (attachments, with their
+# manifest: a manifest records every file of the pipeline, so the pipeline's digest stands for
+# them among the inputs, and a changed template writes the attachments again).
 
 import briefing.attachments
 import briefing.changes
 import briefing.charts
 import briefing.context
-import briefing.manifest
-
-DATASET = expand(VALIDATED, table=TABLES_BY_NAME)
 
 
 rule context:
     input:
-        tables=DATASET,
+        dataset=DATASET,
         narrative=narrative,
         code=CODE_DIGEST,
     output:
@@ -26,7 +25,7 @@ rule context:
         content=content_of(narrative),
     run:
         briefing.context.run(
-            input.tables,
+            input.dataset,
             input.narrative,
             params.report,
             params.issuer,
@@ -54,29 +53,28 @@ rule charts:
         context="build/{report}/context.json",
         code=CODE_DIGEST,
     output:
-        **{
-            chart: report(
-                f"build/{{report}}/{chart}.svg",
-                caption=f"../report/{chart}.rst",
-                category="Figures",
-                subcategory="{report}",
-            )
-            for chart in briefing.charts.CHARTS
-        },
+        report(
+            directory("build/{report}/charts"),
+            patterns=["{chart}.svg"],
+            caption="../report/charts.rst",
+            category="Figures",
+            subcategory="{report}",
+        ),
     log:
         "build/logs/{report}/charts.log",
     run:
-        briefing.charts.run(input.context, dict(output.items()), log=log[0])
+        briefing.charts.run(input.context, output[0], log=log[0])
 
 
 rule attachments:
     input:
-        tables=DATASET,
+        dataset=DATASET,
         narrative=narrative,
         previous=previous_narrative,
-        code=CODE_DIGEST,
+        pipeline=PIPELINE_DIGEST,
     output:
-        directory("build/{report}/attachments"),
+        carried=directory("build/{report}/attachments"),
+        manifest="build/{report}/manifest.json",
     log:
         "build/logs/{report}/attachments.log",
     params:
@@ -85,38 +83,20 @@ rule attachments:
         ],
         issuer=config["issuer"],
         caps=config["caps"],
+        pipeline=[str(path) for path in PIPELINE_FILES],
+        commit=COMMIT,
         content=content_of(narrative, previous_narrative),
     run:
         briefing.attachments.run(
-            input.tables,
+            input.dataset,
             input.narrative,
             input.previous,
             params.reports,
             params.issuer,
             params.caps,
-            output[0],
-            log=log[0],
-        )
-
-
-rule manifest:
-    input:
-        attachments="build/{report}/attachments",
-        pipeline=PIPELINE_DIGEST,
-    output:
-        "build/{report}/manifest.json",
-    log:
-        "build/logs/{report}/manifest.log",
-    params:
-        report=settings,
-        commit=COMMIT,
-        pipeline=[str(path) for path in PIPELINE_FILES],
-    run:
-        briefing.manifest.run(
-            params.report,
-            input.attachments,
             params.pipeline,
             params.commit,
-            output[0],
+            output.carried,
+            output.manifest,
             log=log[0],
         )

@@ -1,25 +1,24 @@
-# validate: one job per table, reading the tables its ids name (and, for quotes and archive
-# files, the archived source texts); every problem of every table at once.
+# validate: one job for the dataset, every table checked against the tables its ids name (and, for
+# quotes and archive files, the archived source texts); every problem of every table at once.
 
 import briefing.validate
-from briefing.stage import VALIDATED
 
 
 rule validate:
     input:
-        table=table_file,
-        referenced=referenced_tables,
-        archive=archive_texts,
+        tables=TABLE_FILES,
+        archive=ARCHIVE_TEXTS,
         code=CODE_DIGEST,
     output:
-        VALIDATED,
+        directory(DATASET),
     log:
-        "build/logs/validate-{table}.log",
+        "build/logs/validate.log",
     params:
         archive=ARCHIVE,
-        reports=reports_named,
-        content=content_of(table_file, referenced_tables, archive_texts),
+        # config.yaml's report ids, which key judgments name: adding or renaming a report checks them again
+        reports=list(REPORTS),
+        content=content_of(TABLE_FILES, ARCHIVE_TEXTS),
     run:
         briefing.validate.run(
-            input.table, params.archive, params.reports, output[0], log=log[0]
+            input.tables, params.archive, params.reports, output[0], log=log[0]
         )

@@ -177,17 +177,15 @@ def first_report(built: Path) -> tuple[list[str], dict[str, str]]:
 
 def one_report(built: Path, target: Path) -> tuple[list[str], dict[str, str]]:
     """A copy of the built project at target whose first report is to be made again, and
-    first_report's targets and digests. reports/, the report's build/ folder and the first table's
-    validated data are removed: the build runs one job of every kind (a table's validation, each
-    of the report's stages, a render for each document, the publication), eleven jobs rather than
-    the complete build's fifty."""
-    from briefing.schema import TABLES
-    from briefing.stage import VALIDATED
+    first_report's targets and digests. reports/, the report's build/ folder and the validated
+    dataset are removed: the build runs one job of every kind (the validation, each of the
+    report's stages, a render for each document, the publication)."""
+    from briefing.stage import DATASET
 
     shutil.copytree(built, target, symlinks=True)
     shutil.rmtree(target / "reports")
     shutil.rmtree(target / "build" / report_ids(target)[0])
-    (target / VALIDATED.format(table=TABLES[0].name)).unlink()
+    shutil.rmtree(target / DATASET)
     return first_report(built)
 
 

@@ -17,6 +17,8 @@ import tempfile
 from snakemake.cli import args_to_api, parse_args
 from snakemake.exceptions import print_exception
 
+from briefing.stage import collector_restored
+
 
 def run(folder: str, arguments: list[str]) -> dict:
     """One `snakemake <arguments>` in folder: its exit status and what it printed.
@@ -35,6 +37,8 @@ def run(folder: str, arguments: list[str]) -> dict:
         except Exception as error:  # as snakemake's main() does
             print_exception(error)
             status = 1
+        finally:
+            collector_restored()  # the Snakefile tuned the collector for a process that ends with the run
         sys.stdout.flush()
         sys.stderr.flush()
         printed.seek(0)

@@ -18,7 +18,7 @@ from bad_inputs import ACCEPTED, CASES, Case, unknown_key
 from conftest import SEEDS, copy_project, snakemake, snakemake_batch
 from test_pipeline import digests
 
-from briefing.stage import VALIDATED
+from briefing.stage import DATASET, validated_file
 
 
 @dataclass
@@ -48,9 +48,8 @@ def prepared(case: Case, built, folder) -> tuple[Path, list[str], dict]:
     before["expected"] = case.edit(project)
     config = ["--config", f"source_archive={SEEDS}"] if case.archive else []
     if before["expected"] is ACCEPTED:
-        table = project / VALIDATED.format(table=case.table)
-        before["validated"] = validated_data(table)
-        return project, [str(table.relative_to(project)), "--forcerun", "validate", *config], before
+        before["validated"] = validated_data(validated_file(project / DATASET, case.table))
+        return project, [DATASET, "--forcerun", "validate", *config], before
     return project, config, before
 
 
@@ -58,7 +57,7 @@ def finished(case: Case, project: Path, result, before: dict) -> Run:
     found = Run(before["expected"], result.returncode, result.stdout + result.stderr, before["reports"], digests(project / "reports"))
     if before["expected"] is ACCEPTED:
         found.data_before = before["validated"]
-        found.data_after = validated_data(project / VALIDATED.format(table=case.table))
+        found.data_after = validated_data(validated_file(project / DATASET, case.table))
     return found
 
 

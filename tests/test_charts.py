@@ -272,7 +272,7 @@ def test_the_small_sample_threshold_is_where_an_interval_narrows_below_half_the_
 def test_the_june_briefing_labels_the_demolition_of_16_june_2020(built):
     """The issue's test case: the crisis day's event can be found by its label, beside its marker
     or joined to it by a leader line (its marker is drawn in the overview and again in the detail panel)."""
-    root = ET.fromstring((built / "build/korea-2020-06/timeline.svg").read_text(encoding="utf-8"))
+    root = ET.fromstring((built / "build/korea-2020-06/charts/timeline.svg").read_text(encoding="utf-8"))
     marks = [
         centre(m)
         for m in markers(root)

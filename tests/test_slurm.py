@@ -3,7 +3,7 @@
 The cluster is one node, this machine (tests/slurm_cluster.py: munged, slurmctld and slurmd started
 for these tests and stopped after them). It has no accounting database, so Snakemake checks job
 states with squeue. The first report of a copy of the built project is made again through the
-profile (conftest.one_report: one job of each kind, a table's validation, the report's grouped
+profile (conftest.one_report: one job of each kind, the dataset's validation, the report's grouped
 stages and a render for each document); then its summary PDF is removed and made again, its job
 is cancelled with scancel while it runs, and the next run recovers. Both times every file of
 reports/ is compared with the local build of the `built` fixture.
@@ -29,7 +29,7 @@ from conftest import copy_project, one_report
 from test_pipeline import digests
 
 from briefing import pending
-from briefing.stage import VALIDATED
+from briefing.stage import DATASET
 
 # No accounting database: job states come from squeue (it lists finished jobs for MinJobAge). The
 # first status check comes 2 s after a submission, not the plugin's 40 s.
@@ -101,9 +101,9 @@ def test_a_job_larger_than_the_node_is_named_with_its_reason_and_cancelled(slurm
 def test_a_build_whose_job_no_node_can_run_says_why_and_ends(slurm, tmp_path):
     project = copy_project(tmp_path / "project")
     cpus = str(int(slurm.node["CPUs"]) + 1)
-    result = build(slurm, project, "--cores", cpus, "--set-threads", f"validate={cpus}", "--", VALIDATED.format(table="actors"))
+    result = build(slurm, project, "--cores", cpus, "--set-threads", f"validate={cpus}", "--", DATASET)
     assert result.returncode != 0
-    assert re.search(r"SLURM job \d+ \(rule validate, [^)]*actors\) can never start on partition", result.stdout), result.stdout[-4000:]
+    assert re.search(r"SLURM job \d+ \(rule validate\) can never start on partition", result.stdout), result.stdout[-4000:]
     assert "lower what the rule asks for in profiles/slurm/config.yaml" in result.stdout
 
 
