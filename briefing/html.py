@@ -173,17 +173,23 @@ def run(
     changes_path: str,
     manifest_path: str,
     charts: str,
-    template: str,
     stylesheet: str,
-    fonts: list[str],
-    out: str,
+    templates: list[str],
+    fonts: list[list[str]],
+    outs: list[str],
 ) -> None:
-    """Render a report's document from its context, its changes since the last edition, the
-    digest of its manifest (printed in the colophon) and its charts (the charts stage's folder), carrying the
-    fonts' glyphs it uses (fonts: none for a document not published as HTML)."""
+    """Render a report's documents made from its context (each one's template, the fonts it
+    carries, none for a document not published as HTML, and its output, in the same order) from
+    the context, its changes since the last edition, the digest of its manifest (printed in the
+    colophon) and its charts (the charts stage's folder).
+
+    One job a report, not one a document: a report's documents change together whenever its
+    data, narrative or settings do, and each job is planned by Snakemake for every report of
+    every build (at 300 reports, a sixth of a no-op rebuild's planning)."""
     data = read_json(context_path) | {
         "changes": read_json(changes_path),
         "manifest_digest": provenance.digest(Path(manifest_path).read_text(encoding="utf-8")),
     }
     figures = {name: chart_file(charts, name).read_text(encoding="utf-8") for name in CHARTS}
-    write_text(out, render(Path(template), Path(stylesheet), data, figures, fonts))
+    for template, carried, out in zip(templates, fonts, outs, strict=True):
+        write_text(out, render(Path(template), Path(stylesheet), data, figures, carried))

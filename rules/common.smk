@@ -63,15 +63,13 @@ os.environ["PATH"] = os.pathsep.join(
 
 
 wildcard_constraints:
-    report="|".join(REPORTS),
+    report="[a-z0-9]+(?:-[a-z0-9]+)*",
     document="|".join(DOCUMENT),
 
 
-def documents_made_from(source):
-    """The documents whose HTML comes from source ("context" or "dataset"), as a wildcard pattern."""
-    return (
-        "|".join(d.name for d in DOCUMENT.values() if d.made_from == source) or "(?!)"
-    )
+def made_from(source):
+    """The documents whose HTML comes from source ("context": the html rule; "dataset": the annex rule)."""
+    return [d for d in DOCUMENT.values() if d.made_from == source]
 
 
 def narrative_of(report):
@@ -104,25 +102,26 @@ def settings(wildcards):
     return report_settings(REPORTS[wildcards.report])
 
 
-def template(wildcards):
-    """The document's template in the report's family: templates/<name>.html.j2."""
-    family = REPORTS[wildcards.report]["template"]
-    return f"templates/{DOCUMENT[wildcards.document].template(family)}.html.j2"
+def template_of(report, document):
+    """A document's template in the report's family: templates/<name>.html.j2."""
+    family = REPORTS[report]["template"]
+    return local(f"templates/{document.template(family)}.html.j2")
 
 
 def template_file(wildcards):
-    return local(template(wildcards))
+    return template_of(wildcards.report, DOCUMENT[wildcards.document])
 
 
-def web_fonts(wildcards):
+def context_templates(wildcards):
+    """The templates of the report's documents made from its context, in made_from("context")'s order."""
+    return [template_of(wildcards.report, d) for d in made_from("context")]
+
+
+def web_fonts(document):
     """The fonts a document's HTML carries (briefing.webfonts): all of them when it is published
     as HTML, to be read on any machine; none when only WeasyPrint reads it. A params value: the
     html digest among the inputs stands for them."""
-    return (
-        [str(path) for path in FONTS]
-        if DOCUMENT[wildcards.document].publishes_html
-        else []
-    )
+    return [str(path) for path in FONTS] if document.publishes_html else []
 
 
 def print_css(wildcards):

@@ -1,5 +1,5 @@
-# Typesetting: each document's HTML (from the report's context, or from every row for the
-# annex), its PDF (a process and a core each), and the report's files published together.
+# Typesetting: a report's HTML (its documents made from its context in one job, the annex from
+# every row), each document's PDF (a process and a core each), and the report's files published together.
 
 import briefing.annex
 import briefing.html
@@ -12,33 +12,34 @@ rule html:
         changes="build/{report}/changes.json",
         manifest="build/{report}/manifest.json",
         charts="build/{report}/charts",
-        template=template_file,
+        templates=context_templates,
         made_with=HTML_DIGEST,
     output:
-        report(
-            "build/{report}/{document}.html",
-            caption="../report/html.rst",
-            category="HTML",
-            subcategory="{report}",
-        ),
+        **{
+            d.name: report(
+                f"build/{{report}}/{d.name}.html",
+                caption="../report/html.rst",
+                category="HTML",
+                subcategory="{report}",
+            )
+            for d in made_from("context")
+        },
     log:
-        "build/logs/{report}/{document}-html.log",
-    wildcard_constraints:
-        document=documents_made_from("context"),
+        "build/logs/{report}/html.log",
     params:
-        fonts=web_fonts,
+        fonts=[web_fonts(d) for d in made_from("context")],
         stylesheet=SCREEN_CSS,
-        content=content_of(template_file),
+        content=content_of(context_templates),
     run:
         briefing.html.run(
             input.context,
             input.changes,
             input.manifest,
             input.charts,
-            input.template,
             params.stylesheet,
+            input.templates,
             params.fonts,
-            output[0],
+            output,
             log=log[0],
         )
 
@@ -53,11 +54,11 @@ rule annex:
     log:
         "build/logs/{report}/{document}-html.log",
     wildcard_constraints:
-        document=documents_made_from("dataset"),
+        document="|".join(d.name for d in made_from("dataset")) or "(?!)",
     params:
         report=settings,
         issuer=config["issuer"],
-        fonts=web_fonts,
+        fonts=lambda w: web_fonts(DOCUMENT[w.document]),
         stylesheet=SCREEN_CSS,
         content=content_of(template_file),
     run:

@@ -174,7 +174,7 @@ def test_editing_one_forecast_reruns_only_what_depends_on_it(rebuilt):
         "attachments": n,
         "changes": n,
         "charts": n,
-        "html": 2 * n,
+        "html": n,
         "pdf": 2 * n,
         "publish": n,
         "all": 1,
