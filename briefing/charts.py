@@ -1,8 +1,9 @@
-"""The charts stage: deterministic SVG figures of a report, drawn from its context, written by
-hand so the bytes depend only on the data.
+"""A report's charts: deterministic SVG figures, drawn from its context, written by hand so the
+bytes depend only on the data.
 
 A chart is a function from the report's context (context.json) to SVG text, registered in
-CHARTS: the Snakefile makes build/<report>/<name>.svg of each, and the templates place them.
+CHARTS: the html stage draws each into the report's documents, where the templates place them,
+and into build/<report>/charts/<name>.svg.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from briefing.context import by_significance, display_date
 from briefing.dates import FIRST_DAY, MONTHS
 from briefing.schema import EVENT_CATEGORIES, TABLES_BY_NAME
 from briefing.scoring import INTERVAL, MIN_SCORED, wilson
-from briefing.stage import read_json, stage, write_text
 
 # Colours are presentation attributes, the look of the PDF and of the SVG files; each also has a class
 # naming its role (chart-text, chart-label, chart-grid, chart-axis, chart-halo, chart-dot, chart-label-box,
@@ -631,21 +631,15 @@ CHARTS: dict[str, Callable[[dict], str]] = {
     "timeline-beside": timeline_beside,
     "calibration": calibration,
 }
-"""Every chart a report has, by name: its file is build/<report>/charts/<name>.svg (chart_file); its
-caption is report/charts.rst's part for its name."""
+"""Every chart a report has, by name: the html stage draws them into its documents and into
+build/<report>/charts/<name>.svg (chart_file); a chart's caption is report/charts.rst's part for its name."""
 
 
 def chart_file(folder: str | Path, name: str) -> Path:
-    """Where in a report's charts folder the chart called name is: the charts stage writes it, html reads it."""
+    """Where in a report's charts folder the chart called name is (the html stage writes it)."""
     return Path(folder) / f"{name}.svg"
 
 
-@stage
-def run(context_path: str, out: str) -> None:
-    """Draw each chart of CHARTS from one report's context into the folder out, one file a chart.
-
-    One folder, not a file a chart: each HTML document names one input where it named four, so
-    that Snakemake plans hundreds of reports without checking every chart of every document."""
-    context = read_json(context_path)
-    for name, draw in CHARTS.items():
-        write_text(chart_file(out, name), draw(context))
+def drawn(context: dict) -> dict[str, str]:
+    """Every chart of CHARTS drawn from one report's context, by name."""
+    return {name: draw(context) for name, draw in CHARTS.items()}

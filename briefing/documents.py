@@ -15,7 +15,7 @@ class Document:
     name: str
     """Its files: build/<report>/<name>.html and .pdf, published as reports/<report>/<name>.pdf."""
     made_from: str
-    """"context": the report's context, changes, charts and manifest digest (the html rule);
+    """"context": the report's context, changes, charts (drawn from the context) and manifest digest (the html rule);
     "dataset": every row of the edition's validated tables, uncapped (the annex rule)."""
     variant: str | None = None
     """The PDF variant WeasyPrint writes (pdf/a-3a: archival, carrying the report's inputs), or a plain tagged PDF."""

@@ -1,5 +1,5 @@
-# Typesetting: a report's HTML (its documents made from its context in one job, the annex from
-# every row), each document's PDF (a process and a core each), and the report's files published together.
+# Typesetting: a report's HTML (its documents made from its context and their charts in one job,
+# the annex from every row), each document's PDF (a process and a core each), and the report's files published together.
 
 import briefing.annex
 import briefing.html
@@ -11,7 +11,6 @@ rule html:
         context="build/{report}/context.json",
         changes="build/{report}/changes.json",
         manifest="build/{report}/manifest.json",
-        charts="build/{report}/charts",
         templates=context_templates,
         made_with=HTML_DIGEST,
     output:
@@ -24,6 +23,13 @@ rule html:
             )
             for d in made_from("context")
         },
+        charts=report(
+            directory("build/{report}/charts"),
+            patterns=["{chart}.svg"],
+            caption="../report/charts.rst",
+            category="Figures",
+            subcategory="{report}",
+        ),
     log:
         "build/logs/{report}/html.log",
     params:
@@ -35,11 +41,11 @@ rule html:
             input.context,
             input.changes,
             input.manifest,
-            input.charts,
             params.stylesheet,
             input.templates,
             params.fonts,
-            output,
+            output[:-1],
+            output.charts,
             log=log[0],
         )
 

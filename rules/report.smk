@@ -1,11 +1,10 @@
 # Per report, before typesetting: what it shows (context), what changed since the previous
-# edition (changes), its figures (charts), and what its PDF carries (attachments, with their
+# edition (changes), and what its PDF carries (attachments, with their
 # manifest: a manifest records every file of the pipeline, so the pipeline's digest stands for
 # them among the inputs, and a changed template writes the attachments again).
 
 import briefing.attachments
 import briefing.changes
-import briefing.charts
 import briefing.context
 
 
@@ -46,24 +45,6 @@ rule changes:
         "build/logs/{report}/changes.log",
     run:
         briefing.changes.run(input.context, input.previous, output[0], log=log[0])
-
-
-rule charts:
-    input:
-        context="build/{report}/context.json",
-        code=CODE_DIGEST,
-    output:
-        report(
-            directory("build/{report}/charts"),
-            patterns=["{chart}.svg"],
-            caption="../report/charts.rst",
-            category="Figures",
-            subcategory="{report}",
-        ),
-    log:
-        "build/logs/{report}/charts.log",
-    run:
-        briefing.charts.run(input.context, output[0], log=log[0])
 
 
 rule attachments:
