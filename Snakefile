@@ -2,8 +2,8 @@
 # checked, then each stage's rules are included from rules/. All logic lives in the briefing
 # package, one module a stage (README.md, "How it works"; "Changing the pipeline").
 #
-#   data/ -> validate -> per report: context -> changes, charts -> html (briefing, summary)
-#                                    annex (every row) ; attachments -> manifest
+#   data/ -> validate -> per report: context -> changes -> html (briefing, summary, their charts)
+#                                    annex (every row) ; attachments (with their manifest)
 #         -> pdf (per document) -> publish (reports/<id>/, all documents together)
 
 from snakemake.utils import min_version, validate

@@ -9,7 +9,12 @@ import briefing.documents
 from briefing.config import exit_on_problems, files_outside, previous_editions
 from briefing.config import report_settings, with_markings
 from briefing.provenance import content_digest, pipeline_commit, pipeline_files
-from briefing.schema import NARRATIVE_PARTS, OPTIONAL_NARRATIVE_PARTS, TABLES
+from briefing.schema import (
+    ID_PATTERN,
+    NARRATIVE_PARTS,
+    OPTIONAL_NARRATIVE_PARTS,
+    TABLES,
+)
 from briefing.stage import DATASET, end_of_run
 
 # Each report's settings hold its handling mark, resolved once (briefing.config.with_markings).
@@ -62,8 +67,10 @@ os.environ["PATH"] = os.pathsep.join(
 )
 
 
+# A report id is matched by its pattern, not by the list of ids: Snakemake tries the constraint for
+# every file it matches to a rule, and a list of 300 ids made that grow with the square of the reports.
 wildcard_constraints:
-    report="[a-z0-9]+(?:-[a-z0-9]+)*",
+    report=ID_PATTERN,
     document="|".join(DOCUMENT),
 
 

@@ -37,6 +37,7 @@ rule html:
         stylesheet=SCREEN_CSS,
         content=content_of(context_templates),
     run:
+        # output[:-1]: the documents, in made_from("context")'s order; the charts' folder is last
         briefing.html.run(
             input.context,
             input.changes,
