@@ -102,6 +102,19 @@ def test_every_internal_link_has_exactly_one_target(pages, report):
     assert [href for href, targets in links if targets != 1] == []
 
 
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_a_section_reached_by_its_link_is_not_under_the_search_box(pages, width):
+    page = pages[REPORTS[0]].at_width(width)
+    page.evaluate("() => document.querySelector('a[href=\"#timeline\"]').click()")
+    page.wait_for_timeout(100)  # the scroll to the target
+    search_bottom, heading_top = page.evaluate(
+        """() => [document.querySelector('.search').getBoundingClientRect().bottom,
+                  document.querySelector('#timeline').getBoundingClientRect().top]"""
+    )
+    page.evaluate("() => window.scrollTo(0, 0)")
+    assert heading_top >= search_bottom, f"at {width} px the search box (to {search_bottom} px) covers the heading (from {heading_top} px)"
+
+
 def test_no_id_is_used_twice(pages):
     for report, item in pages.items():
         duplicates = item.page.evaluate(
