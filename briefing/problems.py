@@ -90,7 +90,8 @@ class DataError(Exception):
 
 def _natural(text: str) -> list:
     """Sort key reading numbers as numbers: column 9 of a header comes before column 10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", text)]
+    # The split's odd parts are the runs of ASCII digits; other characters Unicode calls digits ('²') stay text.
+    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"([0-9]+)", text))]
 
 
 def escaped(text: str) -> str:

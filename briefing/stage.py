@@ -101,7 +101,10 @@ def planning_collector() -> None:
 
 def running_collector() -> None:
     """From the Snakefile's onstart, before the jobs run: the plan is left alone too, and the
-    collector is back at Python's thresholds for the garbage the stages make in this process."""
+    collector is back at Python's thresholds for the garbage the stages make in this process.
+
+    Cyclic garbage that planning left and no young collection freed is left alone with the plan,
+    until the process ends (a no-op rebuild of 300 reports peaks at 224 MB either way)."""
     gc.freeze()
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
 

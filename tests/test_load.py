@@ -674,3 +674,20 @@ def test_a_setting_the_plain_check_names_is_not_named_again_by_the_schema(tmp_pa
     assert found == [
         f"config.yaml:{line}: reports[1].id: 'Korea/2020' is not a slug (use lowercase letters, digits and hyphens: it names the folder reports/<id>/)"
     ]
+
+
+def test_problems_are_listed_with_numbers_read_as_numbers_and_other_digits_as_text():
+    from briefing.problems import DataError, Problem
+
+    error = DataError(
+        [
+            Problem("data/sources.csv", 2, "id", "'0²0' is not an id"),  # '²' is a digit to str.isdigit, not to int
+            Problem("data/actors.csv", 1, "column 10", "unknown column"),
+            Problem("data/actors.csv", 1, "column 9", "unknown column"),
+        ]
+    )
+    assert [(p.file, p.column) for p in error.problems] == [
+        ("data/actors.csv", "column 9"),
+        ("data/actors.csv", "column 10"),
+        ("data/sources.csv", "id"),
+    ]
