@@ -5,7 +5,7 @@ Nothing is rendered until the whole dataset is clean.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -73,16 +73,28 @@ def _column_problems(rows: pd.DataFrame, column: Column) -> Iterator[pd.Series]:
             cells = cells[~cells.index.isin(messages.index)]
 
 
-def load_dataset(data_dir: Path, archive: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Every table of data_dir; raises one DataError listing the problems of all of them."""
-    tables, problems = {}, []
-    for table in TABLES:
+def check_tables(
+    paths: Iterable[Path], keep: Callable[[str, pd.DataFrame], None], archive: Path | None = None, reports: tuple[str, ...] | None = None
+) -> None:
+    """Validate each table's file (data/<table>.csv) in turn and hand it, typed, to keep(name, frame);
+    then raise one DataError with the problems of every table that had any.
+
+    The table is only an argument of keep: once keep is done with it (written, say), it is freed
+    before the next is read, so memory need hold no more than one table at a time."""
+    problems = []
+    for path in paths:
         try:
-            tables[table.name] = load_table(data_dir, table.name, archive)
+            keep(path.stem, load_table(path.parent, path.stem, archive, reports))
         except DataError as error:
             problems += error.problems
     if problems:
         raise DataError(problems)
+
+
+def load_dataset(data_dir: Path, archive: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of data_dir; raises one DataError listing the problems of all of them."""
+    tables = {}
+    check_tables([data_dir / table.filename for table in TABLES], tables.__setitem__, archive)
     return tables
 
 
@@ -95,22 +107,12 @@ def run(tables: list[str], archive: str, reports: list[str], out: str) -> None:
     One job for the dataset, not one a table: every report's stages read every table, so an edited
     table reran them all either way, and at Korea's size the fifteen tables take less time to check
     (0.2 s) than fifteen jobs took to schedule. Tables are checked one at a time, each freed once
-    written, so memory holds one table (and the ids of those it names) at a time.
+    written (check_tables), so memory holds one table (and the ids of those it names) at a time.
 
-    reports: config.yaml's report ids, for the table whose rows name them (rules.REPORT_TABLES)."""
+    reports: config.yaml's report ids, for the table whose rows name them (key judgments: rules.known_reports)."""
     archive_dir = Path(archive) if archive else None
     if archive_dir is not None and not archive_dir.is_dir():
         raise DataError(
             [Problem("config.yaml", None, None, f"source_archive: {archive!r} is not a directory; fix it or remove the setting")]
         )
-    problems = []
-    for path in map(Path, tables):
-        try:
-            frame = load_table(path.parent, path.stem, archive_dir, tuple(reports))
-        except DataError as error:
-            problems += error.problems
-            continue
-        write_table(frame, validated_file(out, path.stem))
-        del frame
-    if problems:
-        raise DataError(problems)
+    check_tables(map(Path, tables), lambda name, frame: write_table(frame, validated_file(out, name)), archive_dir, tuple(reports))
