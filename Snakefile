@@ -16,12 +16,13 @@ from briefing.config import (
     with_command_line,
 )
 from briefing.pending import start as start_pending_watch
-from briefing.stage import planning_collector, running_collector, without_rate_limit
+from briefing.collector import long_lived_collector, running_collector
+from briefing.stage import without_rate_limit
 from briefing.schema import TABLES
 
 min_version("9.0")
-# Python's collector stops rescanning what lives until Snakemake ends (briefing/stage.py).
-planning_collector()
+# Python's collector stops rescanning what lives until Snakemake ends (briefing/collector.py).
+long_lived_collector()
 
 # config.yaml, read by briefing's plain-YAML reader (not by a `configfile:` directive: Snakemake's
 # reader takes three times as long over hundreds of reports); --config and --configfile still win.

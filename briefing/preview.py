@@ -32,9 +32,9 @@ from pathlib import Path
 
 from snakemake_interface_logger_plugins.common import LogEvent
 
+from briefing.collector import collector_restored
 from briefing.html import hash_source
 from briefing.problems import DataError, Problem
-from briefing.stage import collector_restored
 
 BUILD_LOCK = ".build.lock"
 """The lock `make` takes around a build (Makefile): a preview rebuild and a `make` never run at once."""

@@ -9,7 +9,6 @@ which need a core each, run as separate processes (`python -m briefing pdf`).
 from __future__ import annotations
 
 import functools
-import gc
 import json
 import threading
 from pathlib import Path
@@ -79,41 +78,6 @@ def without_rate_limit(scheduler, executor: str) -> None:
     """
     if executor == "local":
         scheduler.job_rate_limiter = None
-
-
-COLLECTOR_THRESHOLDS = gc.get_threshold()
-"""The thresholds of Python's cyclic garbage collector as this process started with them."""
-
-
-def planning_collector() -> None:
-    """From the Snakefile, before Snakemake plans the jobs: Python's collector leaves alone what
-    exists now (Snakemake's modules, the package, the settings), and scans its oldest objects rarely.
-
-    Planning makes objects that live until Snakemake ends (the jobs, their files, the graph), a
-    few thousand a report, and Python 3.11 scans every old object again at each full collection,
-    dozens of times while they accumulate: a cost that grows with the square of the reports, 0.5
-    to 0.9 s of a 2.7 to 3.3 s no-op rebuild of 300 reports (measured 1 December 2026). Young
-    objects are collected as before, so cyclic garbage is still freed.
-    """
-    gc.freeze()
-    gc.set_threshold(COLLECTOR_THRESHOLDS[0], COLLECTOR_THRESHOLDS[1], 1000)
-
-
-def running_collector() -> None:
-    """From the Snakefile's onstart, before the jobs run: the plan is left alone too, and the
-    collector is back at Python's thresholds for the garbage the stages make in this process.
-
-    Cyclic garbage that planning left and no young collection freed is left alone with the plan,
-    until the process ends (a no-op rebuild of 300 reports peaks at 224 MB either way)."""
-    gc.freeze()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
-
-
-def collector_restored() -> None:
-    """For a process that runs Snakemake in itself again and again (the preview, the tests'
-    batches): what a run left alone can be collected once it is garbage."""
-    gc.unfreeze()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
 
 
 def end_of_run() -> None:

@@ -17,7 +17,7 @@ import tempfile
 from snakemake.cli import args_to_api, parse_args
 from snakemake.exceptions import print_exception
 
-from briefing.stage import collector_restored
+from briefing.collector import collector_restored
 
 
 def run(folder: str, arguments: list[str]) -> dict:
