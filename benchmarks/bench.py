@@ -156,11 +156,13 @@ def pdf_jobs(project: Path) -> list[dict]:
 def render_jobs(project: Path) -> float:
     """Seconds the build's PDF jobs took, from their `benchmark:` files: the rest of a clean build
     at --cores 1 is the pipeline's own work (Snakemake, the stages before typesetting)."""
-    total = 0.0
-    for record in sorted((project / "build" / "benchmarks").glob("*/*-pdf.tsv")):
-        with open(record) as f:
-            total += float(next(csv.DictReader(f, delimiter="\t"))["s"])
-    return total
+    return sum(float(benchmark_row(record)["s"]) for record in (project / "build" / "benchmarks").glob("*/*-pdf.tsv"))
+
+
+def benchmark_row(record: Path) -> dict[str, str]:
+    """The figures of one job's Snakemake `benchmark:` file (s: wall seconds, max_rss: peak MiB)."""
+    with open(record) as f:
+        return next(csv.DictReader(f, delimiter="\t"))
 
 
 def floor(project: Path, jobs: list[dict]) -> list[float]:
@@ -189,8 +191,7 @@ def median_time(command: list[str], cwd: Path, runs: int = 3) -> tuple[float, su
 
 def pdf_record(project: Path, report: str, document: str) -> dict:
     """Seconds and peak memory of one PDF job (Snakemake's benchmark file), and its page count."""
-    with open(project / "build" / "benchmarks" / report / f"{document}-pdf.tsv") as f:
-        row = next(csv.DictReader(f, delimiter="\t"))
+    row = benchmark_row(project / "build" / "benchmarks" / report / f"{document}-pdf.tsv")
     from pypdf import PdfReader
 
     pages = len(PdfReader(project / "reports" / report / f"{document}.pdf").pages)

@@ -232,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         # A render process ends here, without freeing the laid-out document object by object as
         # Python's exit would: 0.4 to 0.5 s after a 40-page briefing (measured), for memory the
         # system takes back at once. The PDF is written and closed by now; only the streams wait.
+        # Only as a command (argv None): main(argv) called from Python returns.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
